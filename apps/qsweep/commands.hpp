@@ -1,0 +1,16 @@
+// The qsweep subcommands. Each add_* registers its options on the app and returns the function
+// that runs it (after parsing) and returns the process exit code.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace qsweep::cli {
+
+using Command = std::function<int()>;
+
+Command add_backtest(CLI::App& app);
+Command add_data(CLI::App& app);
+
+}  // namespace qsweep::cli

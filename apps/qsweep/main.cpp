@@ -1,0 +1,44 @@
+// qsweep: the command line over libqsweep. Parses flags, calls the library, maps errors to the
+// documented exit codes (docs/cli.md).
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "qsweep/error.hpp"
+#include "qsweep/version.hpp"
+
+int main(int argc, char** argv) {
+  using qsweep::ExitCode;
+  CLI::App app{"qsweep: fast QSTrader-compatible backtests and parameter sweeps", "qsweep"};
+  app.set_version_flag("--version", std::string("qsweep ") + qsweep::kVersion);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, qsweep::cli::Command>> commands;
+  auto add = [&](qsweep::cli::Command (*adder)(CLI::App&)) {
+    const std::size_t before = app.get_subcommands({}).size();
+    qsweep::cli::Command command = adder(app);
+    commands.emplace_back(app.get_subcommands({}).at(before), std::move(command));
+  };
+  add(qsweep::cli::add_backtest);
+  add(qsweep::cli::add_data);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
+  }
+  try {
+    for (auto& [sub, command] : commands)
+      if (sub->parsed()) return command();
+    return static_cast<int>(ExitCode::usage);
+  } catch (const qsweep::Error& e) {
+    fmt::print(stderr, "qsweep: error: {}\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "qsweep: internal error: {}\n", e.what());
+    return static_cast<int>(ExitCode::internal);
+  }
+}

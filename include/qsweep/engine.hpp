@@ -1,0 +1,123 @@
+// The backtest engine: daily bars, target weights, market orders at the next open.
+// Timing (both modes): the strategy decides at a rebalance day's close, orders are sized on
+// that close and filled at the next simulated day's open (buy_and_hold: sized and filled at
+// the first day's open). docs/engine.md states the rules; docs/modes.md the strict-mode fixes.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "qsweep/config.hpp"
+#include "qsweep/market_data.hpp"
+#include "qsweep/strategy.hpp"
+
+namespace qsweep {
+
+// One executed trade.
+struct Fill {
+  Day day = 0;              // the fill happens at this day's open
+  AssetIndex asset = 0;     // index into SessionResult::tickers
+  double quantity = 0.0;    // signed: + buy, - sell
+  double price = 0.0;       // the (adjusted) fill price
+  double commission = 0.0;  // total fees charged, in cash units
+  double cash_after = 0.0;  // portfolio cash after this fill
+};
+
+// An order left unfilled when the session ended (created at the last close).
+struct PendingOrder {
+  Day created = 0;
+  AssetIndex asset = 0;
+  double quantity = 0.0;
+};
+
+// Target weights at one rebalance, as the strategy returned them (before normalisation).
+struct RebalanceRecord {
+  Day day = 0;
+  std::vector<double> weights;  // one per ticker
+};
+
+struct SessionResult {
+  std::vector<std::string> tickers;
+  // One point per simulated day's close from the burn-in day on.
+  std::vector<Day> dates;
+  std::vector<double> equity;
+  std::vector<double> cash;
+  std::vector<double> market_value;
+  std::vector<Fill> fills;
+  std::vector<PendingOrder> pending;
+  std::vector<RebalanceRecord> rebalances;
+  // Quantity held per ticker at each close: positions[i * tickers.size() + a].
+  std::vector<double> positions;
+};
+
+// What to record besides the equity curve (sweeps skip what they do not need).
+struct RecordOptions {
+  bool fills = true;
+  bool positions = true;
+  bool rebalances = true;
+};
+
+// A session's calendar, schedule and price grid, built once from market data and shared
+// read-only by every run with the same dates, mode, rebalance schedule and assets. Thread-safe
+// after construction.
+class PreparedSession {
+ public:
+  // Throws InputError when an asset is missing from `data`, or has no bar in the range.
+  PreparedSession(const MarketData& data, const SessionConfig& config, std::vector<std::string> tickers);
+
+  const SessionConfig& config() const noexcept { return config_; }
+  const std::vector<std::string>& tickers() const noexcept { return tickers_; }
+  std::size_t asset_count() const noexcept { return tickers_.size(); }
+  // Simulated days: every Mon-Fri in qstrader mode, the data's trading days in strict mode.
+  const std::vector<Day>& days() const noexcept { return days_; }
+  std::size_t day_count() const noexcept { return days_.size(); }
+  // Price at a day's open / close for asset a, day index t (NaN where unavailable in strict mode).
+  double open_price(AssetIndex a, std::size_t t) const noexcept { return open_[a * days_.size() + t]; }
+  double close_price(AssetIndex a, std::size_t t) const noexcept { return close_[a * days_.size() + t]; }
+  std::span<const double> closes(AssetIndex a) const noexcept {
+    return {close_.data() + a * days_.size(), days_.size()};
+  }
+  // Whether asset a has a real bar on day t.
+  bool has_bar(AssetIndex a, std::size_t t) const noexcept { return has_bar_[a * days_.size() + t] != 0; }
+  // First day index at whose close asset a is in the universe (day_count() if never).
+  std::size_t entry_index(AssetIndex a) const noexcept { return entry_[a]; }
+  // Last day index at which asset a can be held (strict: its last bar; qstrader: the end).
+  std::size_t exit_index(AssetIndex a) const noexcept { return exit_[a]; }
+  // Day indices whose close is a rebalance (sorted), and whether day 0's open is one
+  // (buy_and_hold).
+  const std::vector<std::size_t>& rebalance_days() const noexcept { return rebalance_days_; }
+  bool rebalance_at_first_open() const noexcept { return rebalance_at_open_; }
+  std::size_t open_rebalance_index() const noexcept { return open_rebalance_index_; }
+  // First day index from which equity is recorded and rebalances may happen.
+  std::size_t burn_in_index() const noexcept { return burn_in_index_; }
+  // Universe in ranking order at day t's close.
+  void universe_at(std::size_t t, std::vector<AssetIndex>& out) const;
+
+ private:
+  SessionConfig config_;
+  std::vector<std::string> tickers_;
+  std::vector<Day> days_;
+  std::vector<double> open_;
+  std::vector<double> close_;
+  std::vector<unsigned char> has_bar_;
+  std::vector<std::size_t> entry_;
+  std::vector<std::size_t> exit_;
+  std::vector<AssetIndex> ranking_order_;
+  std::vector<std::size_t> rebalance_days_;
+  bool rebalance_at_open_ = false;
+  std::size_t open_rebalance_index_ = 0;
+  std::size_t burn_in_index_ = 0;
+};
+
+// Runs one session. `strategy` must trade exactly session.tickers() in that order.
+// Throws InputError when the strategy returns invalid weights (negative in a long-only session,
+// non-finite). Thread-safe for distinct strategies and results.
+SessionResult run_session(const PreparedSession& session, Strategy& strategy,
+                          const RecordOptions& record = {});
+
+}  // namespace qsweep

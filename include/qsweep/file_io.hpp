@@ -1,0 +1,40 @@
+// Whole-file reads and atomic writes.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace qsweep {
+
+// Reads a whole file. Throws IoError naming the path.
+std::string read_file(const std::filesystem::path& path);
+
+// Writes `content` to `path` atomically: a temporary file in the same directory, flushed, then
+// renamed over `path`. Readers see the old file or the new one, never a partial one.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+
+// Creates a fresh output directory atomically: `build(tmp)` fills a temporary sibling
+// directory, which then replaces `dir` (an existing `dir` is removed only after `build`
+// succeeded). On any exception the temporary directory is removed and `dir` is untouched.
+template <class Build>
+void write_dir_atomic(const std::filesystem::path& dir, Build&& build);
+
+// Implementation helpers for write_dir_atomic.
+std::filesystem::path make_temp_sibling_dir(const std::filesystem::path& dir);
+void replace_dir(const std::filesystem::path& tmp, const std::filesystem::path& dir);
+void remove_dir_quietly(const std::filesystem::path& dir) noexcept;
+
+template <class Build>
+void write_dir_atomic(const std::filesystem::path& dir, Build&& build) {
+  const std::filesystem::path tmp = make_temp_sibling_dir(dir);
+  try {
+    build(tmp);
+    replace_dir(tmp, dir);
+  } catch (...) {
+    remove_dir_quietly(tmp);
+    throw;
+  }
+}
+
+}  // namespace qsweep

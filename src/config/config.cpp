@@ -1,0 +1,466 @@
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "config/config_toml.hpp"
+#include "qsweep/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+
+const char* to_string(Mode mode) noexcept {
+  return mode == Mode::qstrader ? "qstrader" : "strict";
+}
+
+const char* to_string(RebalanceFrequency frequency) noexcept {
+  switch (frequency) {
+    case RebalanceFrequency::buy_and_hold: return "buy_and_hold";
+    case RebalanceFrequency::daily: return "daily";
+    case RebalanceFrequency::weekly: return "weekly";
+    case RebalanceFrequency::end_of_month: return "end_of_month";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// StrategyParams
+
+StrategyParams::StrategyParams(std::string kind, std::string key_prefix, std::string origin,
+                               std::map<std::string, ParamValue> values)
+    : kind_(std::move(kind)), key_prefix_(std::move(key_prefix)), origin_(std::move(origin)),
+      values_(std::move(values)) {}
+
+void StrategyParams::fail(const std::string& name, const std::string& message) const {
+  throw InputError(fmt::format("{}: {}.{}: {}", origin_, key_prefix_, name, message));
+}
+
+bool StrategyParams::has(const std::string& name) const {
+  used_[name] = true;
+  return values_.count(name) != 0;
+}
+
+const ParamValue& StrategyParams::require(const std::string& name) const {
+  used_[name] = true;
+  const auto it = values_.find(name);
+  if (it == values_.end()) fail(name, fmt::format("required by strategy kind '{}' but missing", kind_));
+  return it->second;
+}
+
+std::int64_t StrategyParams::get_int(const std::string& name) const {
+  const ParamValue& v = require(name);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+  fail(name, "expected an integer");
+}
+
+std::int64_t StrategyParams::get_int(const std::string& name, std::int64_t fallback) const {
+  return has(name) ? get_int(name) : fallback;
+}
+
+double StrategyParams::get_double(const std::string& name) const {
+  const ParamValue& v = require(name);
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  fail(name, "expected a number");
+}
+
+double StrategyParams::get_double(const std::string& name, double fallback) const {
+  return has(name) ? get_double(name) : fallback;
+}
+
+std::string StrategyParams::get_string(const std::string& name) const {
+  const ParamValue& v = require(name);
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  fail(name, "expected a string");
+}
+
+std::vector<std::string> StrategyParams::get_string_list(const std::string& name) const {
+  const ParamValue& v = require(name);
+  if (const auto* s = std::get_if<std::vector<std::string>>(&v)) return *s;
+  fail(name, "expected an array of strings");
+}
+
+WeightList StrategyParams::get_weights(const std::string& name) const {
+  const ParamValue& v = require(name);
+  if (const auto* w = std::get_if<WeightList>(&v)) return *w;
+  fail(name, "expected a table of ticker = weight");
+}
+
+void StrategyParams::check_all_used() const {
+  for (const auto& [name, value] : values_) {
+    if (!used_.count(name)) fail(name, fmt::format("unknown key for strategy kind '{}'", kind_));
+  }
+}
+
+Config load_config(const fs::path& path, const std::vector<std::string>& overrides) {
+  toml::table root = config::parse_file(path);
+  for (const std::string& assignment : overrides) config::apply_assignment(root, assignment);
+  return config::from_table(root, path);
+}
+
+namespace config {
+namespace {
+
+std::string where(const fs::path& path, const toml::node& node) {
+  const auto& src = node.source();
+  if (src.begin.line == 0) return fmt::format("{} (--set)", path.string());
+  return fmt::format("{}:{}", path.string(), src.begin.line);
+}
+
+const char* type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table: return "a table";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    default: return "a date/time";
+  }
+}
+
+// Reads keys of one table with type checks; remembers which keys were read so unknown keys can
+// be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string prefix, const fs::path& path)
+      : table_(table), prefix_(std::move(prefix)), path_(path) {}
+
+  const toml::node* node(std::string_view key) {
+    read_.insert(std::string(key));
+    return table_ ? table_->get(key) : nullptr;
+  }
+  std::string key_path(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : fmt::format("{}.{}", prefix_, key);
+  }
+  [[noreturn]] void fail(const toml::node& at, std::string_view key, const std::string& message) const {
+    throw InputError(fmt::format("{}: {}: {}", where(path_, at), key_path(key), message));
+  }
+  [[noreturn]] void fail_missing(std::string_view key) const {
+    throw InputError(fmt::format("{}: {}: required key is missing", path_.string(), key_path(key)));
+  }
+
+  std::optional<double> number(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto d = n->value_exact<double>()) {
+      if (!std::isfinite(*d)) fail(*n, key, "must be a finite number");
+      return *d;
+    }
+    if (auto i = n->value_exact<std::int64_t>()) return static_cast<double>(*i);
+    fail(*n, key, fmt::format("expected a number, got {}", type_name(*n)));
+  }
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto b = n->value_exact<bool>()) return *b;
+    fail(*n, key, fmt::format("expected true or false, got {}", type_name(*n)));
+  }
+  std::optional<std::string> string(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto s = n->value_exact<std::string>()) return *s;
+    fail(*n, key, fmt::format("expected a string, got {}", type_name(*n)));
+  }
+  std::optional<Day> date(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (auto d = n->value_exact<toml::date>()) {
+      const auto day = parse_iso_date(fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day));
+      if (day) return *day;
+    }
+    if (auto s = n->value_exact<std::string>()) {
+      if (auto day = parse_iso_date(*s)) return *day;
+      fail(*n, key, fmt::format("'{}' is not a date (expected \"YYYY-MM-DD\")", *s));
+    }
+    fail(*n, key, fmt::format("expected a date \"YYYY-MM-DD\", got {}", type_name(*n)));
+  }
+  const toml::table* subtable(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return nullptr;
+    if (const auto* t = n->as_table()) return t;
+    fail(*n, key, fmt::format("expected a table, got {}", type_name(*n)));
+  }
+  void check_unknown() const {
+    if (!table_) return;
+    for (const auto& [k, v] : *table_) {
+      if (!read_.count(std::string(k.str()))) fail(v, k.str(), "unknown key");
+    }
+  }
+  const toml::table* table() const { return table_; }
+
+ private:
+  const toml::table* table_;
+  std::string prefix_;
+  const fs::path& path_;
+  std::set<std::string> read_;
+};
+
+const std::set<std::string>& session_keys() {
+  static const std::set<std::string> keys = {"start", "end", "burn_in", "initial_cash", "rebalance",
+                                             "weekday", "long_only", "cash_buffer", "gross_leverage",
+                                             "mode"};
+  return keys;
+}
+
+// Applies the [backtest]-style keys of `reader` on top of `session`.
+void read_session_keys(TableReader& reader, SessionConfig& session) {
+  if (auto v = reader.date("start")) session.start = *v;
+  if (auto v = reader.date("end")) session.end = *v;
+  if (const toml::node* n = reader.node("burn_in")) {
+    // burn_in = false disables an inherited burn-in (useful for a benchmark).
+    if (auto b = n->value_exact<bool>(); b && !*b) session.burn_in.reset();
+    else session.burn_in = reader.date("burn_in");
+  }
+  if (auto v = reader.number("initial_cash")) {
+    if (*v <= 0.0) reader.fail(*reader.node("initial_cash"), "initial_cash", "must be positive");
+    session.initial_cash = *v;
+  }
+  if (auto v = reader.string("rebalance")) {
+    if (*v == "buy_and_hold") session.rebalance = RebalanceFrequency::buy_and_hold;
+    else if (*v == "daily") session.rebalance = RebalanceFrequency::daily;
+    else if (*v == "weekly") session.rebalance = RebalanceFrequency::weekly;
+    else if (*v == "end_of_month") session.rebalance = RebalanceFrequency::end_of_month;
+    else reader.fail(*reader.node("rebalance"), "rebalance",
+                     fmt::format("'{}' is not one of buy_and_hold, daily, weekly, end_of_month", *v));
+  }
+  if (auto v = reader.string("weekday")) {
+    static const char* kNames[] = {"MON", "TUE", "WED", "THU", "FRI"};
+    std::string upper = *v;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const auto it = std::find(std::begin(kNames), std::end(kNames), upper);
+    if (it == std::end(kNames)) reader.fail(*reader.node("weekday"), "weekday", fmt::format("'{}' is not one of MON, TUE, WED, THU, FRI", *v));
+    session.weekday = static_cast<int>(it - std::begin(kNames));
+  }
+  if (auto v = reader.boolean("long_only")) session.long_only = *v;
+  if (auto v = reader.number("cash_buffer")) {
+    if (*v < 0.0 || *v > 1.0) reader.fail(*reader.node("cash_buffer"), "cash_buffer", "must be within [0, 1]");
+    session.cash_buffer = *v;
+  }
+  if (auto v = reader.number("gross_leverage")) {
+    if (*v <= 0.0) reader.fail(*reader.node("gross_leverage"), "gross_leverage", "must be positive");
+    session.gross_leverage = *v;
+  }
+  if (auto v = reader.string("mode")) {
+    if (*v == "qstrader") session.mode = Mode::qstrader;
+    else if (*v == "strict") session.mode = Mode::strict;
+    else reader.fail(*reader.node("mode"), "mode", fmt::format("'{}' is not one of strict, qstrader", *v));
+  }
+}
+
+void read_fees(TableReader& reader, FeeConfig& fees) {
+  if (auto v = reader.string("model")) {
+    if (*v == "zero") fees = FeeConfig{};
+    else if (*v == "percent") fees.model = FeeModelKind::percent;
+    else reader.fail(*reader.node("model"), "model", fmt::format("'{}' is not one of zero, percent", *v));
+  }
+  for (const char* key : {"commission", "tax"}) {
+    if (auto v = reader.number(key)) {
+      if (*v < 0.0 || *v > 1.0) reader.fail(*reader.node(key), key, "must be a fraction within [0, 1]");
+      (std::string_view(key) == "commission" ? fees.commission : fees.tax) = *v;
+      if (fees.model == FeeModelKind::zero && *v != 0.0)
+        reader.fail(*reader.node(key), key, "is set but fees.model is \"zero\" (use model = \"percent\")");
+    }
+  }
+  reader.check_unknown();
+}
+
+ParamValue to_param(const toml::node& node, const std::string& key_path, const fs::path& path) {
+  auto bad = [&](const std::string& message) -> InputError {
+    return InputError(fmt::format("{}: {}: {}", where(path, node), key_path, message));
+  };
+  if (auto b = node.value_exact<bool>()) return *b;
+  if (auto i = node.value_exact<std::int64_t>()) return *i;
+  if (auto d = node.value_exact<double>()) return *d;
+  if (auto s = node.value_exact<std::string>()) return *s;
+  if (const auto* arr = node.as_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : *arr) {
+      auto s = item.value_exact<std::string>();
+      if (!s) throw bad("expected an array of strings");
+      items.push_back(*s);
+    }
+    return items;
+  }
+  if (const auto* tbl = node.as_table()) {
+    WeightList weights;
+    for (const auto& [k, v] : *tbl) {
+      double w = 0.0;
+      if (auto d = v.value_exact<double>()) w = *d;
+      else if (auto i = v.value_exact<std::int64_t>()) w = static_cast<double>(*i);
+      else throw bad(fmt::format("{}: expected a number", k.str()));
+      if (!std::isfinite(w)) throw bad(fmt::format("{}: must be finite", k.str()));
+      weights.emplace_back(std::string(k.str()), w);
+    }
+    // toml++ keeps tables sorted by key; weights are order-independent by design.
+    return weights;
+  }
+  throw bad(fmt::format("unsupported value type ({})", type_name(node)));
+}
+
+StrategyParams read_strategy(const toml::table& table, const std::string& prefix, const fs::path& path,
+                             const std::set<std::string>& skip) {
+  std::map<std::string, ParamValue> values;
+  std::string kind;
+  for (const auto& [k, v] : table) {
+    const std::string key(k.str());
+    if (skip.count(key)) continue;
+    if (key == "kind") {
+      auto s = v.value_exact<std::string>();
+      if (!s) throw InputError(fmt::format("{}: {}.kind: expected a string", where(path, v), prefix));
+      kind = *s;
+      continue;
+    }
+    values.emplace(key, to_param(v, prefix + "." + key, path));
+  }
+  if (kind.empty()) {
+    if (values.count("weights")) kind = "fixed_weights";
+    else throw InputError(fmt::format("{}: {}.kind: required key is missing", path.string(), prefix));
+  }
+  return StrategyParams(kind, prefix, path.string(), std::move(values));
+}
+
+void validate_session(const SessionConfig& s, const fs::path& path, const std::string& table) {
+  auto fail = [&](const std::string& key, const std::string& message) {
+    throw InputError(fmt::format("{}: {}.{}: {}", path.string(), table, key, message));
+  };
+  if (s.end < s.start) fail("end", fmt::format("{} is before start {}", format_date(s.end), format_date(s.start)));
+  if (s.burn_in && (*s.burn_in < s.start || *s.burn_in > s.end))
+    fail("burn_in", fmt::format("{} is outside [start, end]", format_date(*s.burn_in)));
+  if (s.rebalance == RebalanceFrequency::weekly && s.weekday < 0)
+    fail("weekday", "required when rebalance = \"weekly\" (MON..FRI)");
+  if (s.rebalance != RebalanceFrequency::weekly && s.weekday >= 0)
+    fail("weekday", fmt::format("only applies to rebalance = \"weekly\", not \"{}\"", to_string(s.rebalance)));
+}
+
+}  // namespace
+
+toml::table parse_file(const fs::path& path) {
+  if (!fs::exists(path)) throw IoError(fmt::format("{}: config file not found", path.string()));
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
+                                 e.source().begin.column, e.description()));
+  }
+}
+
+void set_value(toml::table& root, std::string_view key, const toml::node& value) {
+  toml::table* table = &root;
+  std::string_view rest = key;
+  for (;;) {
+    const std::size_t dot = rest.find('.');
+    const std::string_view part = rest.substr(0, dot);
+    if (part.empty()) throw UsageError(fmt::format("'{}': empty key component", key));
+    if (dot == std::string_view::npos) {
+      value.visit([&](const auto& v) { table->insert_or_assign(part, v); });
+      return;
+    }
+    toml::node* child = table->get(part);
+    if (!child) {
+      table->insert_or_assign(part, toml::table{});
+      child = table->get(part);
+    }
+    table = child->as_table();
+    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, part));
+    rest = rest.substr(dot + 1);
+  }
+}
+
+void apply_assignment(toml::table& root, std::string_view assignment) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
+  const std::string_view key = assignment.substr(0, eq);
+  const std::string_view text = assignment.substr(eq + 1);
+  toml::table parsed;
+  try {
+    parsed = toml::parse(fmt::format("v = {}", text));
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{{"v", std::string(text)}};
+  }
+  set_value(root, key, *parsed.get("v"));
+}
+
+Config from_table(const toml::table& root, const fs::path& path) {
+  Config config;
+  config.path = path;
+  config.name = path.stem().string();
+  const fs::path base = path.has_parent_path() ? path.parent_path() : fs::path(".");
+
+  TableReader top(&root, "", path);
+  // [data]
+  {
+    TableReader data(top.subtable("data"), "data", path);
+    const auto dir = data.string("dir");
+    config.data_dir = dir ? base / *dir : base / "data";
+    if (auto adjust = data.boolean("adjust")) config.adjust_prices = *adjust;
+    data.check_unknown();
+  }
+  // plugins = ["lib.so", ...], relative to the config file
+  if (const toml::node* n = top.node("plugins")) {
+    const auto* arr = n->as_array();
+    if (!arr) top.fail(*n, "plugins", "expected an array of library paths");
+    for (const auto& item : *arr) {
+      auto s = item.value_exact<std::string>();
+      if (!s) top.fail(item, "plugins", "expected an array of library paths");
+      config.plugins.push_back(fs::path(*s).is_absolute() ? fs::path(*s) : base / *s);
+    }
+  }
+  // [universe] ticker = "YYYY-MM-DD"
+  std::vector<std::pair<std::string, Day>> universe;
+  {
+    TableReader reader(top.subtable("universe"), "universe", path);
+    if (reader.table()) {
+      for (const auto& [k, v] : *reader.table()) universe.emplace_back(std::string(k.str()), *reader.date(k.str()));
+    }
+  }
+  // [backtest] and [fees]
+  SessionConfig session;
+  session.label = "strategy";
+  {
+    TableReader bt(top.subtable("backtest"), "backtest", path);
+    if (!bt.table()) throw InputError(fmt::format("{}: [backtest]: required table is missing", path.string()));
+    if (!bt.node("start")) bt.fail_missing("start");
+    if (!bt.node("end")) bt.fail_missing("end");
+    read_session_keys(bt, session);
+    bt.check_unknown();
+    TableReader fees(top.subtable("fees"), "fees", path);
+    read_fees(fees, session.fees);
+  }
+  session.universe_entries = universe;
+  // [strategy]
+  const toml::table* strategy_table = top.subtable("strategy");
+  if (!strategy_table) throw InputError(fmt::format("{}: [strategy]: required table is missing", path.string()));
+  config.strategy = session;
+  config.strategy.strategy = read_strategy(*strategy_table, "strategy", path, {});
+  validate_session(config.strategy, path, "backtest");
+
+  // [benchmark]: strategy keys plus overrides of [backtest] keys and a [benchmark.fees] table.
+  if (const toml::table* bench = top.subtable("benchmark")) {
+    SessionConfig b = session;
+    b.label = "benchmark";
+    TableReader reader(bench, "benchmark", path);
+    read_session_keys(reader, b);
+    if (const toml::table* fees_table = reader.subtable("fees")) {
+      TableReader fees(fees_table, "benchmark.fees", path);
+      b.fees = FeeConfig{};
+      read_fees(fees, b.fees);
+    }
+    std::set<std::string> skip = session_keys();
+    skip.insert("fees");
+    b.strategy = read_strategy(*bench, "benchmark", path, skip);
+    validate_session(b, path, "benchmark");
+    config.benchmark = std::move(b);
+  }
+  // [sweep] belongs to `qsweep sweep`; a backtest ignores it.
+  top.node("sweep");
+  top.check_unknown();
+  return config;
+}
+
+}  // namespace config
+}  // namespace qsweep

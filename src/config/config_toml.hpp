@@ -1,0 +1,30 @@
+// Internal: the TOML layer under load_config, shared with the sweep (which applies grid values
+// to the base table and builds one Config per variant).
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "qsweep/config.hpp"
+
+namespace qsweep::config {
+
+// Parses a TOML file. Throws InputError with file:line:column, or IoError.
+toml::table parse_file(const std::filesystem::path& path);
+
+// Sets the dotted `key` (e.g. "strategy.lookback") to `value`, creating tables as needed.
+// Throws UsageError if a path component exists and is not a table.
+void set_value(toml::table& root, std::string_view key, const toml::node& value);
+
+// Applies one "--set key=value" assignment. The value is TOML ("63", "0.5", "\"x\"", "[1,2]",
+// "{SPY=1.0}"); anything that does not parse as TOML is taken as a plain string
+// (so --set backtest.rebalance=weekly works).
+void apply_assignment(toml::table& root, std::string_view assignment);
+
+// Builds and validates the typed config from a parsed table. `path` is the config file (used
+// for relative paths and messages). Throws InputError.
+Config from_table(const toml::table& root, const std::filesystem::path& path);
+
+}  // namespace qsweep::config

@@ -1,0 +1,65 @@
+#include "qsweep/date.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace qsweep {
+
+// Howard Hinnant's days_from_civil / civil_from_days algorithms.
+Day day_from_civil(int year, int month, int day) noexcept {
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int mp = (month + 9) % 12;
+  const int doy = (153 * mp + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilDate civil_from_day(Day z) noexcept {
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const int doe = z - era * 146097;
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = yoe + era * 400;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  const int d = doy - (153 * mp + 2) / 5 + 1;
+  const int m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2 ? 1 : 0), m, d};
+}
+
+int weekday_of(Day day) noexcept {
+  // 1970-01-01 was a Thursday (index 3 with Monday = 0).
+  const int w = (day + 3) % 7;
+  return w < 0 ? w + 7 : w;
+}
+
+int days_in_month(int year, int month) noexcept {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+std::optional<Day> parse_iso_date(std::string_view text) noexcept {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto field = [&](std::size_t pos, std::size_t len, int& out) {
+    const char* first = text.data() + pos;
+    const char* last = first + len;
+    for (const char* p = first; p != last; ++p)
+      if (*p < '0' || *p > '9') return false;
+    return std::from_chars(first, last, out).ec == std::errc{};
+  };
+  int y = 0, m = 0, d = 0;
+  if (!field(0, 4, y) || !field(5, 2, m) || !field(8, 2, d)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  return day_from_civil(y, m, d);
+}
+
+std::string format_date(Day day) {
+  const CivilDate c = civil_from_day(day);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+}  // namespace qsweep

@@ -1,0 +1,112 @@
+#include "qsweep/file_io.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "qsweep/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+namespace {
+
+std::string random_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:x}.{}", rng() & 0xffffffffULL, ::getpid());
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
+  }
+  std::string content;
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size < 0) throw IoError(fmt::format("{}: cannot read (not a regular file?)", path.string()));
+  content.resize(static_cast<std::size_t>(size));
+  in.seekg(0, std::ios::beg);
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!in) throw IoError(fmt::format("{}: read failed", path.string()));
+  return content;
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw IoError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+  }
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(err)));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw IoError(fmt::format("{}: cannot rename into place: {}", path.string(), std::strerror(err)));
+  }
+}
+
+fs::path make_temp_sibling_dir(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  fs::create_directories(parent, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot create directory: {}", parent.string(), ec.message()));
+  const fs::path tmp = parent / fmt::format(".{}.tmp-{}", dir.filename().string(), random_suffix());
+  fs::create_directory(tmp, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot create directory: {}", tmp.string(), ec.message()));
+  return tmp;
+}
+
+void replace_dir(const fs::path& tmp, const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    const fs::path old = dir.parent_path() / fmt::format(".{}.old-{}", dir.filename().string(), random_suffix());
+    fs::rename(dir, old, ec);
+    if (ec) throw IoError(fmt::format("{}: cannot replace: {}", dir.string(), ec.message()));
+    fs::rename(tmp, dir, ec);
+    if (ec) {
+      std::error_code ignored;
+      fs::rename(old, dir, ignored);
+      throw IoError(fmt::format("{}: cannot move results into place: {}", dir.string(), ec.message()));
+    }
+    fs::remove_all(old, ec);
+    return;
+  }
+  fs::rename(tmp, dir, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot move results into place: {}", dir.string(), ec.message()));
+}
+
+void remove_dir_quietly(const fs::path& dir) noexcept {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+}  // namespace qsweep

@@ -1,0 +1,233 @@
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
+#include "qsweep/market_data.hpp"
+#include "qsweep/sha256.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+
+std::string DataProblem::to_string() const {
+  std::string where = path.string();
+  if (line > 0) where += fmt::format(":{}", line);
+  if (column.empty()) return fmt::format("{}: {}", where, message);
+  return fmt::format("{}: column '{}': {}", where, column, message);
+}
+
+namespace {
+
+// Receives problems; either throws on the first (strict loading) or records them all.
+class ProblemSink {
+ public:
+  explicit ProblemSink(std::vector<DataProblem>* out) : out_(out) {}
+  void report(DataProblem problem) {
+    if (out_ == nullptr) throw InputError(problem.to_string());
+    out_->push_back(std::move(problem));
+    ++count_;
+  }
+  std::size_t count() const noexcept { return count_; }
+
+ private:
+  std::vector<DataProblem>* out_;
+  std::size_t count_ = 0;
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Splits one line on commas into `fields` (views into `line`).
+void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    if (comma == std::string_view::npos) {
+      fields.push_back(trim(line.substr(start)));
+      return;
+    }
+    fields.push_back(trim(line.substr(start, comma - start)));
+    start = comma + 1;
+  }
+}
+
+bool parse_double(std::string_view text, double& out) {
+  if (text.empty()) return false;
+  if (text.front() == '+') text.remove_prefix(1);
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size();
+}
+
+constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
+
+std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
+                                     const LoadOptions& options, ProblemSink& sink) {
+  std::string content;
+  try {
+    content = read_file(path);
+  } catch (const IoError& e) {
+    sink.report({path, 0, "", fs::exists(path) ? "cannot read the file" : "file not found"});
+    return std::nullopt;
+  }
+  const std::size_t problems_before = sink.count();
+  std::string_view text = content;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
+
+  // Header.
+  std::size_t eol = text.find('\n');
+  std::string_view header = text.substr(0, eol);
+  if (trim(header).empty()) {
+    sink.report({path, 1, "", "empty file: expected a header line starting with Date"});
+    return std::nullopt;
+  }
+  std::vector<std::string_view> fields;
+  split_fields(header, fields);
+  std::size_t col_date = kMissing, col_open = kMissing, col_close = kMissing, col_adj = kMissing;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view name = fields[i];
+    if (name == "Date") col_date = i;
+    else if (name == "Open") col_open = i;
+    else if (name == "Close") col_close = i;
+    else if (name == "Adj Close" || name == "Adjusted Close") col_adj = i;
+  }
+  const std::size_t n_columns = fields.size();
+  bool header_ok = true;
+  auto require = [&](std::size_t col, const char* name) {
+    if (col == kMissing) {
+      sink.report({path, 1, name, "required column is missing from the header"});
+      header_ok = false;
+    }
+  };
+  require(col_date, "Date");
+  require(col_open, "Open");
+  require(col_close, "Close");
+  if (options.adjust) require(col_adj, "Adj Close");
+  if (!header_ok) return std::nullopt;
+
+  AssetSeries series;
+  series.ticker = std::move(ticker);
+  series.path = path;
+  series.sha256 = sha256_hex(content);
+  const std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  series.dates.reserve(expected_rows);
+  series.open.reserve(expected_rows);
+  series.close.reserve(expected_rows);
+
+  std::size_t line_no = 1;
+  std::size_t pos = eol == std::string_view::npos ? text.size() : eol + 1;
+  while (pos < text.size()) {
+    ++line_no;
+    eol = text.find('\n', pos);
+    const std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    if (trim(line).empty()) continue;
+    split_fields(line, fields);
+    if (fields.size() != n_columns) {
+      sink.report({path, line_no, "", fmt::format("expected {} fields, found {}", n_columns, fields.size())});
+      continue;
+    }
+    const auto date = parse_iso_date(fields[col_date]);
+    if (!date) {
+      sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", fields[col_date])});
+      continue;
+    }
+    bool row_ok = true;
+    auto price = [&](std::size_t col, const char* name) {
+      double v = 0.0;
+      if (!parse_double(fields[col], v)) {
+        sink.report({path, line_no, name, fmt::format("'{}' is not a number", fields[col])});
+        row_ok = false;
+      } else if (!std::isfinite(v) || v <= 0.0) {
+        sink.report({path, line_no, name, fmt::format("price must be positive and finite, got {}", fields[col])});
+        row_ok = false;
+      }
+      return v;
+    };
+    const double open = price(col_open, "Open");
+    const double close = price(col_close, "Close");
+    const double adj = options.adjust ? price(col_adj, "Adj Close") : 0.0;
+    if (!row_ok) continue;
+    if (!series.dates.empty() && *date <= series.dates.back()) {
+      sink.report({path, line_no, "Date",
+                   fmt::format("{} {} the previous row's date {}", fields[col_date],
+                               *date == series.dates.back() ? "duplicates" : "is before",
+                               format_date(series.dates.back()))});
+      continue;
+    }
+    series.dates.push_back(*date);
+    if (options.adjust) {
+      series.open.push_back((adj / close) * open);  // QSTrader's order: divide, then multiply
+      series.close.push_back(adj);
+    } else {
+      series.open.push_back(open);
+      series.close.push_back(close);
+    }
+  }
+  if (series.dates.empty() && sink.count() == problems_before) {
+    sink.report({path, 0, "", "no data rows after the header"});
+  }
+  if (sink.count() != problems_before) return std::nullopt;
+  return series;
+}
+
+}  // namespace
+
+AssetSeries load_asset_csv(const fs::path& path, std::string ticker, const LoadOptions& options) {
+  ProblemSink sink(nullptr);
+  return *parse_csv(path, std::move(ticker), options, sink);
+}
+
+std::optional<AssetSeries> load_asset_csv_collecting(const fs::path& path, std::string ticker,
+                                                     const LoadOptions& options,
+                                                     std::vector<DataProblem>& problems) {
+  ProblemSink sink(&problems);
+  return parse_csv(path, std::move(ticker), options, sink);
+}
+
+MarketData MarketData::load(const fs::path& dir, const std::vector<std::string>& tickers,
+                            const LoadOptions& options) {
+  MarketData data;
+  for (const std::string& ticker : tickers) {
+    if (data.find(ticker)) continue;
+    const fs::path path = dir / (ticker + ".csv");
+    if (!fs::exists(path)) {
+      throw InputError(fmt::format("{}: no data file for asset '{}'", path.string(), ticker));
+    }
+    data.add(load_asset_csv(path, ticker, options));
+  }
+  return data;
+}
+
+std::optional<std::size_t> MarketData::find(std::string_view ticker) const noexcept {
+  for (std::size_t i = 0; i < assets_.size(); ++i)
+    if (assets_[i].ticker == ticker) return i;
+  return std::nullopt;
+}
+
+std::vector<DataProblem> check_data_dir(const fs::path& dir, const LoadOptions& options) {
+  std::vector<DataProblem> problems;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    problems.push_back({dir, 0, "", "not a directory"});
+    return problems;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".csv") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) problems.push_back({dir, 0, "", "no *.csv files"});
+  for (const fs::path& file : files)
+    load_asset_csv_collecting(file, file.stem().string(), options, problems);
+  return problems;
+}
+
+}  // namespace qsweep

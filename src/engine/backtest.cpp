@@ -1,0 +1,64 @@
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "qsweep/backtest.hpp"
+#include "qsweep/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+
+void load_config_plugins(const Config& config) {
+  for (const fs::path& plugin : config.plugins) load_strategy_plugin(plugin.string());
+}
+
+std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session) {
+  std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
+  for (const std::string& ticker : strategy->assets()) {
+    const fs::path file = config.data_dir / (ticker + ".csv");
+    if (!fs::exists(file)) {
+      throw InputError(fmt::format("{}: {}: asset '{}' has no data file {}", config.path.string(),
+                                   session.strategy.key_prefix(), ticker, file.string()));
+    }
+  }
+  for (const auto& [ticker, day] : session.universe_entries) {
+    (void)day;
+    const auto assets = strategy->assets();
+    if (session.label == "strategy" && std::find(assets.begin(), assets.end(), ticker) == assets.end()) {
+      throw InputError(fmt::format("{}: universe.{}: not an asset of the strategy", config.path.string(), ticker));
+    }
+  }
+  return strategy;
+}
+
+namespace {
+
+SessionRun run_one(const Config& config, const MarketData& data, const SessionConfig& session) {
+  std::unique_ptr<Strategy> strategy = make_strategy(config, session);
+  const PreparedSession prepared(data, session, strategy->assets());
+  SessionRun run;
+  run.result = run_session(prepared, *strategy);
+  run.stats = compute_performance(run.result.dates, run.result.equity, session.mode);
+  return run;
+}
+
+}  // namespace
+
+BacktestRun run_backtest(const Config& config) {
+  load_config_plugins(config);
+  // Validate both strategies before loading anything.
+  std::vector<std::string> tickers = make_strategy(config, config.strategy)->assets();
+  if (config.benchmark) {
+    for (const std::string& t : make_strategy(config, *config.benchmark)->assets()) tickers.push_back(t);
+  }
+  const MarketData data = MarketData::load(config.data_dir, tickers, LoadOptions{config.adjust_prices});
+  BacktestRun run;
+  run.config = config;
+  run.strategy = run_one(config, data, config.strategy);
+  if (config.benchmark) run.benchmark = run_one(config, data, *config.benchmark);
+  return run;
+}
+
+}  // namespace qsweep

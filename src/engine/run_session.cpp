@@ -1,0 +1,291 @@
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "qsweep/engine.hpp"
+#include "qsweep/error.hpp"
+
+namespace qsweep {
+namespace {
+
+// Closes up to and including `last` (a day index), from each asset's universe entry.
+class SessionHistory final : public PriceHistory {
+ public:
+  SessionHistory(const PreparedSession& session, std::ptrdiff_t last) : session_(session), last_(last) {}
+  std::span<const double> closes(AssetIndex asset) const override {
+    const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(session_.entry_index(asset));
+    const std::ptrdiff_t end = std::min(last_, static_cast<std::ptrdiff_t>(session_.exit_index(asset)));
+    if (first > end) return {};
+    return session_.closes(asset).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(end - first + 1));
+  }
+
+ private:
+  const PreparedSession& session_;
+  std::ptrdiff_t last_;
+};
+
+struct Order {
+  AssetIndex asset;
+  double quantity;
+};
+
+// Portfolio state and the broker's fill rules. Positions are kept in QSTrader's insertion
+// order (a position closed to zero is removed), which fixes the order of the market-value sum.
+class Portfolio {
+ public:
+  Portfolio(const PreparedSession& session, SessionResult& result, const RecordOptions& record)
+      : session_(session), config_(session.config()), result_(result), record_(record),
+        quantity_(session.asset_count(), 0.0), cash_(config_.initial_cash) {}
+
+  double cash() const noexcept { return cash_; }
+  double quantity(AssetIndex a) const noexcept { return quantity_[a]; }
+  const std::vector<AssetIndex>& held() const noexcept { return held_; }
+
+  // Σ price·quantity in insertion order, starting from 0 (Python's sum()).
+  template <class PriceOf>
+  double market_value(PriceOf&& price_of) const noexcept {
+    double total = 0.0;
+    for (AssetIndex a : held_) total += price_of(a) * quantity_[a];
+    return total;
+  }
+
+  double fee(double consideration) const noexcept {
+    if (config_.fees.model == FeeModelKind::zero) return 0.0;
+    return config_.fees.commission * std::abs(consideration) + config_.fees.tax * std::abs(consideration);
+  }
+
+  // Executes a market order at `price` on day index t. Strict long-only sessions cut buys
+  // so cash never goes negative.
+  void execute(AssetIndex a, double quantity, double price, std::size_t t) {
+    const bool qstrader = config_.mode == Mode::qstrader;
+    auto commission_for = [&](double q) {
+      // QSTrader charges fees on the traded value rounded to a whole currency unit.
+      return qstrader ? fee(std::nearbyint(price * q)) : fee(price * q);
+    };
+    double commission = commission_for(quantity);
+    if (!qstrader && config_.long_only && quantity > 0.0 && price * quantity + commission > cash_) {
+      const double rate = 1.0 + (config_.fees.model == FeeModelKind::percent ? config_.fees.commission + config_.fees.tax : 0.0);
+      double affordable = std::floor(std::max(cash_, 0.0) / (price * rate));
+      while (affordable > 0.0 && price * affordable + commission_for(affordable) > cash_) affordable -= 1.0;
+      quantity = std::min(quantity, affordable);
+      if (quantity <= 0.0) return;
+      commission = commission_for(quantity);
+    }
+    cash_ -= price * quantity + commission;
+    const double before = quantity_[a];
+    quantity_[a] = before + quantity;
+    if (before == 0.0) {
+      held_.push_back(a);
+    } else if (quantity_[a] == 0.0) {
+      held_.erase(std::find(held_.begin(), held_.end(), a));
+    }
+    if (record_.fills) result_.fills.push_back({session_.days()[t], a, quantity, price, commission, cash_});
+  }
+
+ private:
+  const PreparedSession& session_;
+  const SessionConfig& config_;
+  SessionResult& result_;
+  const RecordOptions& record_;
+  std::vector<double> quantity_;
+  std::vector<AssetIndex> held_;
+  double cash_;
+};
+
+// Turns target weights into orders the way QSTrader's portfolio construction does: every asset
+// that is held, in the universe or weighted is sized (sorted by ticker), and the difference to
+// the current holding becomes an order.
+class OrderSizer {
+ public:
+  explicit OrderSizer(const PreparedSession& session) : session_(session), config_(session.config()) {
+    by_ticker_.resize(session.asset_count());
+    std::iota(by_ticker_.begin(), by_ticker_.end(), AssetIndex{0});
+    std::sort(by_ticker_.begin(), by_ticker_.end(),
+              [&](AssetIndex x, AssetIndex y) { return session.tickers()[x] < session.tickers()[y]; });
+    in_target_.resize(session.asset_count());
+  }
+
+  // `equity` is the portfolio's total equity now; `price_of(a)` the price used for sizing.
+  template <class PriceOf>
+  void size(std::span<const double> weights, std::span<const AssetIndex> universe, const Portfolio& portfolio,
+            double equity, PriceOf&& price_of, std::vector<Order>& orders) {
+    std::fill(in_target_.begin(), in_target_.end(), 0);
+    for (AssetIndex a : universe) in_target_[a] = 1;
+    for (AssetIndex a : portfolio.held()) in_target_[a] = 1;
+    for (AssetIndex a = 0; a < weights.size(); ++a)
+      if (weights[a] != 0.0) in_target_[a] = 1;
+
+    orders.clear();
+    if (config_.long_only) {
+      const double budget = equity * (1.0 - config_.cash_buffer);
+      double sum = 0.0;
+      for (AssetIndex a : by_ticker_)
+        if (in_target_[a]) sum += weights[a];
+      const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
+      for (AssetIndex a : by_ticker_) {
+        if (!in_target_[a]) continue;
+        const double w = rescale ? weights[a] / sum : weights[a];
+        const double dollars = budget * w;
+        const double cost = portfolio.fee(dollars);
+        const double target = std::floor((dollars - cost) / price_of(a));
+        add_order(a, target, portfolio, orders);
+      }
+    } else {
+      double gross = 0.0;
+      for (AssetIndex a : by_ticker_)
+        if (in_target_[a]) gross += std::abs(weights[a]);
+      const bool rescale = !(std::abs(gross) <= 1e-8);
+      const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
+      for (AssetIndex a : by_ticker_) {
+        if (!in_target_[a]) continue;
+        const double w = rescale ? weights[a] * ratio : weights[a];
+        const double dollars = equity * w;
+        const double after_cost = dollars - portfolio.fee(dollars);
+        const double truncated = after_cost >= 0.0 ? std::floor(after_cost) : std::ceil(after_cost);
+        add_order(a, std::trunc(truncated / price_of(a)), portfolio, orders);
+      }
+    }
+  }
+
+ private:
+  static void add_order(AssetIndex a, double target, const Portfolio& portfolio, std::vector<Order>& orders) {
+    if (!std::isfinite(target)) return;  // no usable price: leave the holding alone
+    const double delta = target - portfolio.quantity(a);
+    if (delta != 0.0) orders.push_back({a, delta});
+  }
+
+  const PreparedSession& session_;
+  const SessionConfig& config_;
+  std::vector<AssetIndex> by_ticker_;
+  std::vector<unsigned char> in_target_;
+};
+
+void check_weights(const PreparedSession& session, const Strategy&, std::span<const double> weights, Day day) {
+  for (AssetIndex a = 0; a < weights.size(); ++a) {
+    if (!std::isfinite(weights[a])) {
+      throw InputError(fmt::format("{}: strategy '{}' returned a non-finite weight for {} on {}",
+                                   session.config().label, session.config().strategy.kind(),
+                                   session.tickers()[a], format_date(day)));
+    }
+    if (session.config().long_only && weights[a] < 0.0) {
+      throw InputError(fmt::format("{}: strategy '{}' returned a negative weight for {} on {} in a long-only "
+                                   "session (set long_only = false for long/short)",
+                                   session.config().label, session.config().strategy.kind(),
+                                   session.tickers()[a], format_date(day)));
+    }
+  }
+}
+
+}  // namespace
+
+SessionResult run_session(const PreparedSession& session, Strategy& strategy, const RecordOptions& record) {
+  const SessionConfig& config = session.config();
+  const bool qstrader = config.mode == Mode::qstrader;
+  const std::size_t n_days = session.day_count();
+  const std::size_t n_assets = session.asset_count();
+  const std::vector<Day>& days = session.days();
+
+  SessionResult result;
+  result.tickers = session.tickers();
+  const std::size_t n_points = n_days > session.burn_in_index() ? n_days - session.burn_in_index() : 0;
+  result.dates.reserve(n_points);
+  result.equity.reserve(n_points);
+  result.cash.reserve(n_points);
+  result.market_value.reserve(n_points);
+  if (record.positions) result.positions.reserve(n_points * n_assets);
+
+  Portfolio portfolio(session, result, record);
+  OrderSizer sizer(session);
+  std::vector<Order> queue;
+  std::vector<Order> orders;
+  std::vector<double> weights(n_assets, 0.0);
+  std::vector<AssetIndex> universe;
+  const std::vector<std::size_t>& schedule = session.rebalance_days();
+  std::size_t next_rebalance = 0;
+
+  auto decide = [&](std::size_t t, std::ptrdiff_t last_close, std::size_t closes_seen) {
+    session.universe_at(t, universe);
+    std::fill(weights.begin(), weights.end(), 0.0);
+    SessionHistory history(session, last_close);
+    DecisionContext ctx;
+    ctx.day = days[t];
+    ctx.day_index = t;
+    ctx.closes_seen = closes_seen;
+    ctx.universe = universe;
+    ctx.history = &history;
+    strategy.target_weights(ctx, weights);
+    check_weights(session, strategy, weights, days[t]);
+    if (!qstrader) {
+      // Strict: nothing outside the tradable universe can be targeted.
+      std::vector<unsigned char> tradable(n_assets, 0);
+      for (AssetIndex a : universe) tradable[a] = 1;
+      for (AssetIndex a = 0; a < n_assets; ++a)
+        if (!tradable[a]) weights[a] = 0.0;
+    }
+    if (record.rebalances) result.rebalances.push_back({days[t], weights});
+  };
+
+  for (std::size_t t = 0; t < n_days; ++t) {
+    // --- market open: fill queued orders (sells first), or a buy-and-hold entry.
+    if (session.rebalance_at_first_open() && t == session.open_rebalance_index()) {
+      decide(t, static_cast<std::ptrdiff_t>(t) - 1, t);
+      auto open_price = [&](AssetIndex a) { return session.open_price(a, t); };
+      const double equity = portfolio.market_value(open_price) + portfolio.cash();
+      sizer.size(weights, universe, portfolio, equity, open_price, orders);
+      // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here).
+      for (const Order& o : orders) portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
+    }
+    if (!queue.empty()) {
+      std::stable_sort(queue.begin(), queue.end(), [](const Order& x, const Order& y) {
+        return (x.quantity < 0.0) > (y.quantity < 0.0);
+      });
+      std::size_t kept = 0;
+      for (const Order& o : queue) {
+        if (!qstrader && !session.has_bar(o.asset, t)) {
+          queue[kept++] = o;  // strict: wait for the asset's next real bar
+          continue;
+        }
+        portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
+      }
+      queue.resize(kept);
+    }
+
+    // --- market close: delistings, mark to market, rebalance, record.
+    if (!qstrader) {
+      for (std::size_t i = portfolio.held().size(); i-- > 0;) {
+        const AssetIndex a = portfolio.held()[i];
+        if (session.exit_index(a) == t && t + 1 < n_days) {
+          // Strict: the asset's data ends here, so the position is closed at its last close.
+          portfolio.execute(a, -portfolio.quantity(a), session.close_price(a, t), t);
+          std::erase_if(queue, [a](const Order& o) { return o.asset == a; });
+        }
+      }
+    }
+    auto close_price = [&](AssetIndex a) { return session.close_price(a, t); };
+    const double market_value = portfolio.market_value(close_price);
+    const double equity = market_value + portfolio.cash();
+
+    while (next_rebalance < schedule.size() && schedule[next_rebalance] < t) ++next_rebalance;
+    if (next_rebalance < schedule.size() && schedule[next_rebalance] == t) {
+      decide(t, static_cast<std::ptrdiff_t>(t), t + 1);
+      sizer.size(weights, universe, portfolio, equity, close_price, orders);
+      if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
+      queue.insert(queue.end(), orders.begin(), orders.end());
+    }
+
+    if (t >= session.burn_in_index()) {
+      result.dates.push_back(days[t]);
+      result.equity.push_back(equity);
+      result.cash.push_back(portfolio.cash());
+      result.market_value.push_back(market_value);
+      if (record.positions)
+        for (AssetIndex a = 0; a < n_assets; ++a) result.positions.push_back(portfolio.quantity(a));
+    }
+  }
+  for (const Order& o : queue) result.pending.push_back({days.back(), o.asset, o.quantity});
+  return result;
+}
+
+}  // namespace qsweep

@@ -1,0 +1,74 @@
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include <dlfcn.h>
+
+#include <fmt/format.h>
+
+#include "qsweep/error.hpp"
+#include "qsweep/strategy.hpp"
+#include "strategy/builtin.hpp"
+
+namespace qsweep {
+
+StrategyRegistry& StrategyRegistry::global() {
+  static StrategyRegistry* registry = [] {
+    auto* r = new StrategyRegistry();
+    register_builtin_strategies(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+void StrategyRegistry::add(const std::string& kind, StrategyFactory factory) {
+  if (contains(kind)) throw InputError(fmt::format("strategy kind '{}' is registered twice", kind));
+  factories_.emplace_back(kind, std::move(factory));
+}
+
+bool StrategyRegistry::contains(const std::string& kind) const {
+  return std::any_of(factories_.begin(), factories_.end(), [&](const auto& f) { return f.first == kind; });
+}
+
+std::vector<std::string> StrategyRegistry::kinds() const {
+  std::vector<std::string> out;
+  for (const auto& f : factories_) out.push_back(f.first);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::unique_ptr<Strategy> StrategyRegistry::create(const StrategyParams& params) const {
+  for (const auto& [kind, factory] : factories_) {
+    if (kind != params.kind()) continue;
+    std::unique_ptr<Strategy> strategy = factory(params);
+    params.check_all_used();
+    return strategy;
+  }
+  std::string known;
+  for (const std::string& k : kinds()) known += (known.empty() ? "" : ", ") + k;
+  params.fail("kind", fmt::format("unknown strategy kind '{}' (known: {}; plug-ins add more)", params.kind(), known));
+}
+
+void load_strategy_plugin(const std::string& path) {
+  static std::mutex mutex;
+  static std::set<std::string> loaded;
+  std::lock_guard lock(mutex);
+  if (loaded.count(path)) return;
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) throw InputError(fmt::format("{}: cannot load strategy plug-in: {}", path, ::dlerror()));
+  using AbiFn = int (*)();
+  using RegisterFn = void (*)(StrategyRegistry&);
+  auto abi = reinterpret_cast<AbiFn>(::dlsym(handle, "qsweep_plugin_abi"));
+  auto reg = reinterpret_cast<RegisterFn>(::dlsym(handle, "qsweep_register"));
+  if (!abi || !reg) {
+    throw InputError(fmt::format("{}: not a qsweep plug-in (missing qsweep_plugin_abi/qsweep_register; "
+                                 "define them with QSWEEP_PLUGIN)", path));
+  }
+  if (abi() != QSWEEP_PLUGIN_ABI) {
+    throw InputError(fmt::format("{}: plug-in built for ABI {}, this qsweep has ABI {}", path, abi(), QSWEEP_PLUGIN_ABI));
+  }
+  reg(StrategyRegistry::global());
+  loaded.insert(path);
+}
+
+}  // namespace qsweep
