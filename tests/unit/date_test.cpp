@@ -1,0 +1,38 @@
+#include <gtest/gtest.h>
+
+#include "qsweep/date.hpp"
+
+namespace qsweep {
+namespace {
+
+TEST(Date, RoundTripsThroughCivil) {
+  for (Day d = day_from_civil(1899, 12, 25); d < day_from_civil(2101, 1, 7); ++d) {
+    const CivilDate c = civil_from_day(d);
+    ASSERT_EQ(day_from_civil(c.year, c.month, c.day), d);
+  }
+}
+
+TEST(Date, KnownDaysAndWeekdays) {
+  EXPECT_EQ(day_from_civil(1970, 1, 1), 0);
+  EXPECT_EQ(weekday_of(0), 3);                               // Thursday
+  EXPECT_EQ(weekday_of(day_from_civil(2020, 12, 31)), 3);    // Thursday
+  EXPECT_EQ(weekday_of(day_from_civil(2005, 9, 30)), 4);     // Friday
+  EXPECT_FALSE(is_weekday(day_from_civil(2018, 6, 17)));     // Sunday
+  EXPECT_EQ(days_in_month(2020, 2), 29);
+  EXPECT_EQ(days_in_month(1900, 2), 28);
+  EXPECT_EQ(days_in_month(2000, 2), 29);
+}
+
+TEST(Date, ParsesAndFormatsIso) {
+  EXPECT_EQ(parse_iso_date("2005-09-30"), day_from_civil(2005, 9, 30));
+  EXPECT_EQ(format_date(day_from_civil(2005, 9, 30)), "2005-09-30");
+  EXPECT_FALSE(parse_iso_date("2005-02-30"));
+  EXPECT_FALSE(parse_iso_date("2005-13-01"));
+  EXPECT_FALSE(parse_iso_date("2005-9-30"));
+  EXPECT_FALSE(parse_iso_date("2005/09/30"));
+  EXPECT_FALSE(parse_iso_date("2005-09-3x"));
+  EXPECT_FALSE(parse_iso_date(""));
+}
+
+}  // namespace
+}  // namespace qsweep
