@@ -4,8 +4,11 @@
 // the first day's open). docs/engine.md states the rules; docs/modes.md the strict-mode fixes.
 #pragma once
 
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -28,9 +31,10 @@ struct Fill {
   double cash_after = 0.0;  // portfolio cash after this fill
 };
 
-// An order left unfilled when the session ended (created at the last close).
+// An order left unfilled when the session ended: created at the last close, or (strict mode)
+// earlier and still waiting for its asset's next bar.
 struct PendingOrder {
-  Day created = 0;
+  Day created = 0;  // the decision day that sized it
   AssetIndex asset = 0;
   double quantity = 0.0;
 };
@@ -60,6 +64,50 @@ struct RecordOptions {
   bool fills = true;
   bool positions = true;
   bool rebalances = true;
+};
+
+class PreparedSession;
+
+// Indicator tables computed once per session and shared read-only by every run of it (for
+// example momentum at each rebalance day for one lookback, used by all top_n variants of a
+// sweep). Thread-safe: concurrent callers asking for the same key wait for one computation.
+// A compute function may use the whole session, but each value it stores for day t must depend
+// only on data up to day t (no look-ahead).
+class IndicatorCache {
+ public:
+  explicit IndicatorCache(const PreparedSession& session) : session_(session) {}
+
+  template <class T>
+  std::shared_ptr<const T> get(const std::string& key, const std::function<T(const PreparedSession&)>& compute) {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      const auto it = entries_.find(key);
+      if (it == entries_.end()) break;
+      if (it->second) return std::static_pointer_cast<const T>(it->second);
+      ready_.wait(lock);  // another thread is computing it
+    }
+    entries_.emplace(key, nullptr);
+    lock.unlock();
+    std::shared_ptr<const T> value;
+    try {
+      value = std::make_shared<const T>(compute(session_));
+    } catch (...) {
+      lock.lock();
+      entries_.erase(key);
+      ready_.notify_all();
+      throw;
+    }
+    lock.lock();
+    entries_[key] = value;
+    ready_.notify_all();
+    return value;
+  }
+
+ private:
+  const PreparedSession& session_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::map<std::string, std::shared_ptr<const void>> entries_;
 };
 
 // A session's calendar, schedule and price grid, built once from market data and shared
@@ -95,8 +143,15 @@ class PreparedSession {
   std::size_t open_rebalance_index() const noexcept { return open_rebalance_index_; }
   // First day index from which equity is recorded and rebalances may happen.
   std::size_t burn_in_index() const noexcept { return burn_in_index_; }
-  // Universe in ranking order at day t's close.
+  // Universe in ranking order at day t's close: entry_index(a) <= t < exit_index(a), or
+  // t == exit_index(a) on the session's last day (a strict-mode asset whose data ends at t is
+  // sold at that close and cannot be targeted again).
   void universe_at(std::size_t t, std::vector<AssetIndex>& out) const;
+  // Closes of asset a as the strategy sees them at day t: from its universe entry through
+  // min(t, exit index); empty before entry. `t` may be -1 (before the first close).
+  std::span<const double> history(AssetIndex a, std::ptrdiff_t t) const noexcept;
+  // Indicators shared by all runs of this session (mutable: a memo, not session state).
+  IndicatorCache& indicators() const noexcept { return *indicators_; }
 
  private:
   SessionConfig config_;
@@ -112,12 +167,20 @@ class PreparedSession {
   bool rebalance_at_open_ = false;
   std::size_t open_rebalance_index_ = 0;
   std::size_t burn_in_index_ = 0;
+  std::unique_ptr<IndicatorCache> indicators_;
 };
 
-// Runs one session. `strategy` must trade exactly session.tickers() in that order.
-// Throws InputError when the strategy returns invalid weights (negative in a long-only session,
-// non-finite). Thread-safe for distinct strategies and results.
+// Runs one session with session.config(). `strategy` must trade exactly session.tickers() in
+// that order. Throws InputError when the strategy returns invalid weights (negative in a
+// long-only session, non-finite). Thread-safe for distinct strategies and results.
 SessionResult run_session(const PreparedSession& session, Strategy& strategy,
+                          const RecordOptions& record = {});
+
+// The same with another config of the same shape: `config` supplies the cash, fees and sizing
+// (initial_cash, fees, long_only, cash_buffer, gross_leverage); its dates, mode, schedule and
+// universe must equal those the session was prepared with. Lets sweep variants that differ
+// only in those share one PreparedSession.
+SessionResult run_session(const PreparedSession& session, const SessionConfig& config, Strategy& strategy,
                           const RecordOptions& record = {});
 
 }  // namespace qsweep

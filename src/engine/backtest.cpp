@@ -41,6 +41,7 @@ SessionRun run_one(const Config& config, const MarketData& data, const SessionCo
   SessionRun run;
   run.result = run_session(prepared, *strategy);
   run.stats = compute_performance(run.result.dates, run.result.equity, session.mode);
+  run.portfolio = compute_portfolio_stats(run.result, prepared, run.stats);
   return run;
 }
 
@@ -57,7 +58,12 @@ BacktestRun run_backtest(const Config& config) {
   BacktestRun run;
   run.config = config;
   run.strategy = run_one(config, data, config.strategy);
-  if (config.benchmark) run.benchmark = run_one(config, data, *config.benchmark);
+  if (config.benchmark) {
+    run.benchmark = run_one(config, data, *config.benchmark);
+    run.relative = compute_relative_stats(run.strategy.result.dates, run.strategy.result.equity,
+                                          run.benchmark->result.dates, run.benchmark->result.equity,
+                                          run.strategy.stats.periods_per_year);
+  }
   return run;
 }
 

@@ -43,7 +43,7 @@ int month_key(Day d) {
 
 PreparedSession::PreparedSession(const MarketData& data, const SessionConfig& config,
                                  std::vector<std::string> tickers)
-    : config_(config), tickers_(std::move(tickers)) {
+    : config_(config), tickers_(std::move(tickers)), indicators_(std::make_unique<IndicatorCache>(*this)) {
   const bool qstrader = config.mode == Mode::qstrader;
   std::vector<const AssetSeries*> series;
   for (const std::string& ticker : tickers_) {
@@ -182,10 +182,19 @@ PreparedSession::PreparedSession(const MarketData& data, const SessionConfig& co
   }
 }
 
+std::span<const double> PreparedSession::history(AssetIndex a, std::ptrdiff_t t) const noexcept {
+  const auto first = static_cast<std::ptrdiff_t>(entry_[a]);
+  const std::ptrdiff_t last = std::min(t, static_cast<std::ptrdiff_t>(exit_[a]));
+  if (first > last) return {};
+  return closes(a).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(last - first + 1));
+}
+
 void PreparedSession::universe_at(std::size_t t, std::vector<AssetIndex>& out) const {
   out.clear();
+  // An asset leaves after its exit day's close; on that close it is sold (strict), so it is no
+  // longer targetable unless that close is the session's last.
   for (AssetIndex a : ranking_order_)
-    if (entry_[a] <= t && t <= exit_[a]) out.push_back(a);
+    if (entry_[a] <= t && (t < exit_[a] || (t == exit_[a] && t + 1 == days_.size()))) out.push_back(a);
 }
 
 }  // namespace qsweep

@@ -14,12 +14,7 @@ namespace {
 class SessionHistory final : public PriceHistory {
  public:
   SessionHistory(const PreparedSession& session, std::ptrdiff_t last) : session_(session), last_(last) {}
-  std::span<const double> closes(AssetIndex asset) const override {
-    const std::ptrdiff_t first = static_cast<std::ptrdiff_t>(session_.entry_index(asset));
-    const std::ptrdiff_t end = std::min(last_, static_cast<std::ptrdiff_t>(session_.exit_index(asset)));
-    if (first > end) return {};
-    return session_.closes(asset).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(end - first + 1));
-  }
+  std::span<const double> closes(AssetIndex asset) const override { return session_.history(asset, last_); }
 
  private:
   const PreparedSession& session_;
@@ -29,14 +24,16 @@ class SessionHistory final : public PriceHistory {
 struct Order {
   AssetIndex asset;
   double quantity;
+  Day created = 0;  // the decision day (set after sizing)
 };
 
 // Portfolio state and the broker's fill rules. Positions are kept in QSTrader's insertion
 // order (a position closed to zero is removed), which fixes the order of the market-value sum.
 class Portfolio {
  public:
-  Portfolio(const PreparedSession& session, SessionResult& result, const RecordOptions& record)
-      : session_(session), config_(session.config()), result_(result), record_(record),
+  Portfolio(const PreparedSession& session, const SessionConfig& config, SessionResult& result,
+            const RecordOptions& record)
+      : session_(session), config_(config), result_(result), record_(record),
         quantity_(session.asset_count(), 0.0), cash_(config_.initial_cash) {}
 
   double cash() const noexcept { return cash_; }
@@ -67,7 +64,9 @@ class Portfolio {
     double commission = commission_for(quantity);
     if (!qstrader && config_.long_only && quantity > 0.0 && price * quantity + commission > cash_) {
       const double rate = 1.0 + (config_.fees.model == FeeModelKind::percent ? config_.fees.commission + config_.fees.tax : 0.0);
+      // The largest whole quantity whose cost, fees included, fits in cash.
       double affordable = std::floor(std::max(cash_, 0.0) / (price * rate));
+      while (price * (affordable + 1.0) + commission_for(affordable + 1.0) <= cash_) affordable += 1.0;
       while (affordable > 0.0 && price * affordable + commission_for(affordable) > cash_) affordable -= 1.0;
       quantity = std::min(quantity, affordable);
       if (quantity <= 0.0) return;
@@ -99,7 +98,7 @@ class Portfolio {
 // the current holding becomes an order.
 class OrderSizer {
  public:
-  explicit OrderSizer(const PreparedSession& session) : session_(session), config_(session.config()) {
+  OrderSizer(const PreparedSession& session, const SessionConfig& config) : config_(config) {
     by_ticker_.resize(session.asset_count());
     std::iota(by_ticker_.begin(), by_ticker_.end(), AssetIndex{0});
     std::sort(by_ticker_.begin(), by_ticker_.end(),
@@ -156,23 +155,23 @@ class OrderSizer {
     if (delta != 0.0) orders.push_back({a, delta});
   }
 
-  const PreparedSession& session_;
   const SessionConfig& config_;
   std::vector<AssetIndex> by_ticker_;
   std::vector<unsigned char> in_target_;
 };
 
-void check_weights(const PreparedSession& session, const Strategy&, std::span<const double> weights, Day day) {
+void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
+                   Day day) {
   for (AssetIndex a = 0; a < weights.size(); ++a) {
     if (!std::isfinite(weights[a])) {
       throw InputError(fmt::format("{}: strategy '{}' returned a non-finite weight for {} on {}",
-                                   session.config().label, session.config().strategy.kind(),
+                                   config.label, config.strategy.kind(),
                                    session.tickers()[a], format_date(day)));
     }
-    if (session.config().long_only && weights[a] < 0.0) {
+    if (config.long_only && weights[a] < 0.0) {
       throw InputError(fmt::format("{}: strategy '{}' returned a negative weight for {} on {} in a long-only "
                                    "session (set long_only = false for long/short)",
-                                   session.config().label, session.config().strategy.kind(),
+                                   config.label, config.strategy.kind(),
                                    session.tickers()[a], format_date(day)));
     }
   }
@@ -181,7 +180,11 @@ void check_weights(const PreparedSession& session, const Strategy&, std::span<co
 }  // namespace
 
 SessionResult run_session(const PreparedSession& session, Strategy& strategy, const RecordOptions& record) {
-  const SessionConfig& config = session.config();
+  return run_session(session, session.config(), strategy, record);
+}
+
+SessionResult run_session(const PreparedSession& session, const SessionConfig& config, Strategy& strategy,
+                          const RecordOptions& record) {
   const bool qstrader = config.mode == Mode::qstrader;
   const std::size_t n_days = session.day_count();
   const std::size_t n_assets = session.asset_count();
@@ -196,12 +199,13 @@ SessionResult run_session(const PreparedSession& session, Strategy& strategy, co
   result.market_value.reserve(n_points);
   if (record.positions) result.positions.reserve(n_points * n_assets);
 
-  Portfolio portfolio(session, result, record);
-  OrderSizer sizer(session);
+  Portfolio portfolio(session, config, result, record);
+  OrderSizer sizer(session, config);
   std::vector<Order> queue;
   std::vector<Order> orders;
   std::vector<double> weights(n_assets, 0.0);
   std::vector<AssetIndex> universe;
+  std::vector<unsigned char> tradable(n_assets, 0);
   const std::vector<std::size_t>& schedule = session.rebalance_days();
   std::size_t next_rebalance = 0;
 
@@ -215,11 +219,12 @@ SessionResult run_session(const PreparedSession& session, Strategy& strategy, co
     ctx.closes_seen = closes_seen;
     ctx.universe = universe;
     ctx.history = &history;
+    ctx.indicators = &session.indicators();
     strategy.target_weights(ctx, weights);
-    check_weights(session, strategy, weights, days[t]);
+    check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.
-      std::vector<unsigned char> tradable(n_assets, 0);
+      std::fill(tradable.begin(), tradable.end(), 0);
       for (AssetIndex a : universe) tradable[a] = 1;
       for (AssetIndex a = 0; a < n_assets; ++a)
         if (!tradable[a]) weights[a] = 0.0;
@@ -234,8 +239,16 @@ SessionResult run_session(const PreparedSession& session, Strategy& strategy, co
       auto open_price = [&](AssetIndex a) { return session.open_price(a, t); };
       const double equity = portfolio.market_value(open_price) + portfolio.cash();
       sizer.size(weights, universe, portfolio, equity, open_price, orders);
-      // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here).
-      for (const Order& o : orders) portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
+      for (Order& o : orders) o.created = days[t];
+      // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here). Strict:
+      // an asset with no bar today is queued until its next bar.
+      for (const Order& o : orders) {
+        if (!qstrader && !session.has_bar(o.asset, t)) {
+          queue.push_back(o);
+          continue;
+        }
+        portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
+      }
     }
     if (!queue.empty()) {
       std::stable_sort(queue.begin(), queue.end(), [](const Order& x, const Order& y) {
@@ -271,6 +284,7 @@ SessionResult run_session(const PreparedSession& session, Strategy& strategy, co
     if (next_rebalance < schedule.size() && schedule[next_rebalance] == t) {
       decide(t, static_cast<std::ptrdiff_t>(t), t + 1);
       sizer.size(weights, universe, portfolio, equity, close_price, orders);
+      for (Order& o : orders) o.created = days[t];
       if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
       queue.insert(queue.end(), orders.begin(), orders.end());
     }
@@ -284,7 +298,7 @@ SessionResult run_session(const PreparedSession& session, Strategy& strategy, co
         for (AssetIndex a = 0; a < n_assets; ++a) result.positions.push_back(portfolio.quantity(a));
     }
   }
-  for (const Order& o : queue) result.pending.push_back({days.back(), o.asset, o.quantity});
+  for (const Order& o : queue) result.pending.push_back({o.created, o.asset, o.quantity});
   return result;
 }
 

@@ -24,13 +24,13 @@ class QstraderParity : public ::testing::TestWithParam<std::string> {
     return source_dir() / "tests/golden/qstrader" / GetParam() / file;
   }
   void SetUp() override {
-    out_ = fresh_temp_dir(GetParam());
+    work_ = fresh_temp_dir(GetParam());
+    out_ = work_ / "run";
     const RunResult r = run_qsweep("backtest '" + (source_dir() / "examples/qstrader" / (GetParam() + ".toml")).string() +
-                                   "' --quiet --out '" + (out_ / "run").string() + "'");
+                                   "' --quiet --out '" + out_.string() + "'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    out_ /= "run";
   }
-  void TearDown() override { fs::remove_all(out_.parent_path()); }
+  void TearDown() override { fs::remove_all(work_); }
 
   void compare_equity(const std::string& ref_file, const std::string& our_file) {
     const CsvTable ref = read_csv(reference(ref_file));
@@ -97,7 +97,8 @@ class QstraderParity : public ::testing::TestWithParam<std::string> {
 
   bool has_benchmark() const { return fs::exists(reference("benchmark_equity_curve.csv")); }
 
-  fs::path out_;
+  fs::path work_;  // this test's own temporary folder
+  fs::path out_;   // the backtest's output folder inside it
 };
 
 TEST_P(QstraderParity, EquityAndCashMatchEveryDay) { compare_equity("equity_curve.csv", "equity.csv"); }
