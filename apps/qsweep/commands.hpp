@@ -12,5 +12,8 @@ using Command = std::function<int()>;
 
 Command add_backtest(CLI::App& app);
 Command add_data(CLI::App& app);
+Command add_sweep(CLI::App& app);
+Command add_show(CLI::App& app);
+Command add_report(CLI::App& app);
 
 }  // namespace qsweep::cli

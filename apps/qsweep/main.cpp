@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   CLI::App app{"qsweep: fast QSTrader-compatible backtests and parameter sweeps", "qsweep"};
   app.set_version_flag("--version", std::string("qsweep ") + qsweep::kVersion);
   app.require_subcommand(1);
+  // Command-line mistakes get the same "qsweep: error:" prefix as every other error.
+  app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
+    return "qsweep: error: " + CLI::FailureMessage::simple(failed, e);
+  });
   std::vector<std::pair<CLI::App*, qsweep::cli::Command>> commands;
   auto add = [&](qsweep::cli::Command (*adder)(CLI::App&)) {
     const std::size_t before = app.get_subcommands({}).size();
@@ -23,6 +27,9 @@ int main(int argc, char** argv) {
   };
   add(qsweep::cli::add_backtest);
   add(qsweep::cli::add_data);
+  add(qsweep::cli::add_sweep);
+  add(qsweep::cli::add_show);
+  add(qsweep::cli::add_report);
 
   try {
     app.parse(argc, argv);

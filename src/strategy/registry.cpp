@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <filesystem>
 #include <mutex>
 #include <set>
 
@@ -51,11 +52,15 @@ std::unique_ptr<Strategy> StrategyRegistry::create(const StrategyParams& params)
 
 void load_strategy_plugin(const std::string& path) {
   static std::mutex mutex;
-  static std::set<std::string> loaded;
+  static std::set<void*> loaded;  // dlopen handles whose strategies are registered
   std::lock_guard lock(mutex);
-  if (loaded.count(path)) return;
-  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // dlopen searches the library path for a bare file name: always give it an absolute path.
+  // The same library named twice (e.g. by --plugin and by the config) gets the same handle.
+  std::error_code error;
+  const std::filesystem::path file = std::filesystem::absolute(path, error);
+  void* handle = ::dlopen((error ? path : file.string()).c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) throw InputError(fmt::format("{}: cannot load strategy plug-in: {}", path, ::dlerror()));
+  if (loaded.count(handle)) return;
   using AbiFn = int (*)();
   using RegisterFn = void (*)(StrategyRegistry&);
   auto abi = reinterpret_cast<AbiFn>(::dlsym(handle, "qsweep_plugin_abi"));
@@ -68,7 +73,7 @@ void load_strategy_plugin(const std::string& path) {
     throw InputError(fmt::format("{}: plug-in built for ABI {}, this qsweep has ABI {}", path, abi(), QSWEEP_PLUGIN_ABI));
   }
   reg(StrategyRegistry::global());
-  loaded.insert(path);
+  loaded.insert(handle);
 }
 
 }  // namespace qsweep

@@ -1,0 +1,92 @@
+// Parameter sweeps: a grid of config variants run on all local cores (or as shards elsewhere),
+// streamed to disk, resumable, merged into a ranked results table. docs/sweep.md has the rules.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qsweep/config.hpp"
+
+namespace qsweep {
+
+// One swept config key and its values, as TOML text (e.g. "126", "\"weekly\"", "0.001").
+struct SweepDimension {
+  std::string key;                  // dotted config path, e.g. "strategy.lookback"
+  std::vector<std::string> values;  // canonical TOML text of each value
+};
+
+// The Cartesian product of the dimensions. Canonical order: dimensions sorted by key; a
+// variant's id is its mixed-radix index with the LAST dimension varying fastest. Ids are
+// therefore stable for a given grid, whatever the number of jobs, shards or machines.
+class SweepGrid {
+ public:
+  SweepGrid() = default;
+  explicit SweepGrid(std::vector<SweepDimension> dimensions);
+
+  const std::vector<SweepDimension>& dimensions() const noexcept { return dimensions_; }
+  std::uint64_t size() const noexcept { return size_; }
+  // Index of each dimension's value for variant `id` (id < size()).
+  std::vector<std::size_t> value_indices(std::uint64_t id) const;
+  // (key, TOML text) pairs of variant `id`, in dimension order.
+  std::vector<std::pair<std::string, std::string>> assignments(std::uint64_t id) const;
+  // A stable 64-bit FNV-1a hash of the variant's canonical "key=value;..." text, as 16 hex digits.
+  std::string variant_hash(std::uint64_t id) const;
+
+ private:
+  std::vector<SweepDimension> dimensions_;
+  std::uint64_t size_ = 0;
+};
+
+// The [sweep] table of a config.
+struct SweepSpec {
+  SweepGrid grid;
+  std::string rank_by = "sharpe";             // a summary statistic (a results.csv column)
+  std::vector<std::string> heatmap;           // optional two keys for the report heatmap
+};
+
+// Reads [sweep] from a config file (after --set overrides). Throws InputError naming the key.
+SweepSpec load_sweep_spec(const std::filesystem::path& config_path, const std::vector<std::string>& overrides);
+
+// Whether a larger value of `statistic` ranks higher (false for drawdowns, volatility...).
+bool higher_is_better(const std::string& statistic);
+
+struct SweepOptions {
+  std::filesystem::path config_path;
+  std::vector<std::string> overrides;       // --set key=value, applied before the grid
+  std::filesystem::path out_dir;            // default: runs/<config name>-sweep
+  unsigned jobs = 0;                        // 0: every core this process may use
+  std::size_t keep_curves = 10;             // equity curves kept for the top K variants
+  bool resume = false;                      // skip variants already in out_dir
+  bool overwrite = false;                   // discard an existing out_dir
+  bool skip_invalid = false;                // list and skip invalid variants instead of failing
+  std::vector<std::string> heatmap;         // --heatmap a,b
+  bool progress = true;                     // progress bar / periodic lines on stderr
+};
+
+struct SweepSummary {
+  std::uint64_t variants = 0;      // in the grid
+  std::uint64_t valid = 0;         // runnable (grid minus skipped invalid ones)
+  std::uint64_t ran = 0;           // run by this invocation
+  std::uint64_t resumed = 0;       // found done from an earlier run
+  std::vector<std::string> skipped;  // "id: reason" of each skipped invalid variant
+  bool interrupted = false;        // stopped by SIGINT/SIGTERM; finished work is kept
+  double seconds = 0.0;            // wall time of the runs
+  double asset_days = 0.0;         // assets × simulated days, summed over variants run
+  std::filesystem::path out_dir;
+};
+
+// The number of CPUs this process may run on: sched_getaffinity, capped by
+// SLURM_CPUS_PER_TASK when set.
+unsigned available_cpus();
+
+// Runs (or resumes) a sweep. Throws InputError for an invalid config or variant, IoError for
+// file problems. Installs SIGINT/SIGTERM handlers for the duration of the run.
+SweepSummary run_sweep(const SweepOptions& options);
+
+// The ranking of a finished sweep's results.csv as a terminal table (top `top` variants).
+std::string format_ranking(const std::filesystem::path& sweep_dir, std::size_t top, const std::string& rank_by = "");
+
+}  // namespace qsweep

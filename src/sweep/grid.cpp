@@ -1,0 +1,164 @@
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "config/config_toml.hpp"
+#include "qsweep/error.hpp"
+#include "qsweep/sweep.hpp"
+#include "sweep/sweep_internal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+
+SweepGrid::SweepGrid(std::vector<SweepDimension> dimensions) : dimensions_(std::move(dimensions)) {
+  std::sort(dimensions_.begin(), dimensions_.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  size_ = 1;
+  for (const SweepDimension& d : dimensions_) size_ *= d.values.size();
+}
+
+std::vector<std::size_t> SweepGrid::value_indices(std::uint64_t id) const {
+  std::vector<std::size_t> indices(dimensions_.size());
+  for (std::size_t i = dimensions_.size(); i-- > 0;) {
+    const std::uint64_t radix = dimensions_[i].values.size();
+    indices[i] = static_cast<std::size_t>(id % radix);
+    id /= radix;
+  }
+  return indices;
+}
+
+std::vector<std::pair<std::string, std::string>> SweepGrid::assignments(std::uint64_t id) const {
+  const std::vector<std::size_t> indices = value_indices(id);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < dimensions_.size(); ++i) out.emplace_back(dimensions_[i].key, dimensions_[i].values[indices[i]]);
+  return out;
+}
+
+std::string SweepGrid::variant_hash(std::uint64_t id) const {
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64
+  auto feed = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  };
+  for (const auto& [key, value] : assignments(id)) {
+    feed(key);
+    feed("=");
+    feed(value);
+    feed(";");
+  }
+  return fmt::format("{:016x}", h);
+}
+
+bool higher_is_better(const std::string& statistic) {
+  static const std::set<std::string> lower = {"max_drawdown", "max_drawdown_duration", "annual_volatility",
+                                              "tracking_error", "turnover", "ulcer_index"};
+  return !lower.count(statistic);
+}
+
+namespace sweep {
+
+std::string toml_text(const toml::node& node) {
+  if (auto d = node.value_exact<double>()) {
+    std::string s = fmt::format("{}", *d);
+    if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // keep it a TOML float
+    return s;
+  }
+  std::ostringstream out;
+  node.visit([&](const auto& v) { out << toml::toml_formatter(v, toml::format_flags::none); });
+  return out.str();
+}
+
+toml::table parse_value_text(const std::string& text) {
+  return toml::parse("v = " + text);
+}
+
+SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
+  SweepSpec spec;
+  const toml::node* node = root.get("sweep");
+  if (!node) throw InputError(fmt::format("{}: [sweep]: required table is missing (qsweep sweep needs a grid)", path.string()));
+  const toml::table* table = node->as_table();
+  if (!table) throw InputError(fmt::format("{}: sweep: expected a table", path.string()));
+  auto fail = [&](const toml::node& at, std::string_view key, const std::string& message) -> InputError {
+    return InputError(fmt::format("{}:{}: sweep.\"{}\": {}", path.string(), at.source().begin.line, key, message));
+  };
+  std::vector<SweepDimension> dims;
+  for (const auto& [k, v] : *table) {
+    const std::string key(k.str());
+    if (key == "rank_by") {
+      auto s = v.value_exact<std::string>();
+      if (!s) throw fail(v, key, "expected a statistic name");
+      spec.rank_by = *s;
+      continue;
+    }
+    if (key == "heatmap") {
+      const auto* arr = v.as_array();
+      if (!arr || arr->size() != 2) throw fail(v, key, "expected two swept keys, e.g. [\"strategy.lookback\", \"strategy.top_n\"]");
+      for (const auto& item : *arr) spec.heatmap.push_back(item.value_or(std::string()));
+      continue;
+    }
+    if (key.rfind("sweep", 0) == 0 || key.find('.') == std::string::npos)
+      throw fail(v, key, "a swept key must be a dotted config path such as \"strategy.lookback\"");
+    SweepDimension dim;
+    dim.key = key;
+    if (const auto* arr = v.as_array()) {
+      for (const auto& item : *arr) dim.values.push_back(toml_text(item));
+    } else if (const auto* range = v.as_table()) {
+      const toml::node* from = range->get("from");
+      const toml::node* to = range->get("to");
+      const toml::node* step = range->get("step");
+      for (const auto& [rk, rv] : *range)
+        if (rk.str() != "from" && rk.str() != "to" && rk.str() != "step")
+          throw fail(rv, key, fmt::format("unknown range key '{}' (use from, to, step)", rk.str()));
+      if (!from || !to) throw fail(v, key, "a range needs from and to (and optionally step)");
+      const bool ints = from->is_integer() && to->is_integer() && (!step || step->is_integer());
+      if (ints) {
+        const std::int64_t a = *from->value<std::int64_t>();
+        const std::int64_t b = *to->value<std::int64_t>();
+        const std::int64_t s = step ? *step->value<std::int64_t>() : 1;
+        if (s <= 0) throw fail(*step, key, "step must be positive");
+        if (b < a) throw fail(v, key, "to must not be less than from");
+        for (std::int64_t x = a; x <= b; x += s) dim.values.push_back(fmt::format("{}", x));
+      } else {
+        const auto a = from->value<double>();
+        const auto b = to->value<double>();
+        const auto s = step ? step->value<double>() : std::optional<double>(1.0);
+        if (!a || !b || !s) throw fail(v, key, "from, to and step must be numbers");
+        if (!(*s > 0.0)) throw fail(v, key, "step must be positive");
+        if (*b < *a) throw fail(v, key, "to must not be less than from");
+        const auto count = static_cast<std::int64_t>(std::floor((*b - *a) / *s + 1e-9)) + 1;
+        for (std::int64_t i = 0; i < count; ++i)
+          dim.values.push_back(toml_text(toml::value<double>(*a + static_cast<double>(i) * *s)));
+      }
+    } else {
+      throw fail(v, key, "expected an array of values or a range { from = ..., to = ..., step = ... }");
+    }
+    if (dim.values.empty()) throw fail(v, key, "has no values");
+    std::set<std::string> seen;
+    for (const std::string& value : dim.values)
+      if (!seen.insert(value).second) throw fail(v, key, fmt::format("value {} is listed twice", value));
+    dims.push_back(std::move(dim));
+  }
+  if (dims.empty()) throw InputError(fmt::format("{}: [sweep]: no swept keys", path.string()));
+  spec.grid = SweepGrid(std::move(dims));
+  for (const std::string& key : spec.heatmap) {
+    const auto& d = spec.grid.dimensions();
+    if (std::none_of(d.begin(), d.end(), [&](const auto& dim) { return dim.key == key; }))
+      throw InputError(fmt::format("{}: sweep.heatmap: '{}' is not a swept key", path.string(), key));
+  }
+  return spec;
+}
+
+}  // namespace sweep
+
+SweepSpec load_sweep_spec(const fs::path& config_path, const std::vector<std::string>& overrides) {
+  toml::table root = config::parse_file(config_path);
+  for (const std::string& assignment : overrides) config::apply_assignment(root, assignment);
+  return sweep::spec_from_table(root, config_path);
+}
+
+}  // namespace qsweep

@@ -1,0 +1,341 @@
+#include "sweep/results_table.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qsweep/backtest.hpp"
+#include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
+#include "sweep/sweep_internal.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace qsweep::sweep {
+namespace {
+
+using Extractor = std::optional<double> (*)(const SessionResult&, const PerformanceStats&);
+
+struct Column {
+  const char* name;
+  Extractor extract;
+};
+
+const std::vector<Column>& columns() {
+  static const std::vector<Column> cols = {
+      {"total_return", [](const SessionResult&, const PerformanceStats& s) { return s.total_return; }},
+      {"cagr", [](const SessionResult&, const PerformanceStats& s) { return s.cagr; }},
+      {"sharpe", [](const SessionResult&, const PerformanceStats& s) { return s.sharpe; }},
+      {"sortino", [](const SessionResult&, const PerformanceStats& s) { return s.sortino; }},
+      {"annual_volatility", [](const SessionResult&, const PerformanceStats& s) { return s.annual_volatility; }},
+      {"max_drawdown",
+       [](const SessionResult&, const PerformanceStats& s) { return std::optional<double>(s.max_drawdown); }},
+      {"max_drawdown_duration",
+       [](const SessionResult&, const PerformanceStats& s) {
+         return std::optional<double>(static_cast<double>(s.max_drawdown_duration));
+       }},
+      {"calmar",
+       [](const SessionResult&, const PerformanceStats& s) -> std::optional<double> {
+         if (!s.cagr || s.max_drawdown <= 0.0) return std::nullopt;
+         return *s.cagr / s.max_drawdown;
+       }},
+      {"final_equity",
+       [](const SessionResult& r, const PerformanceStats&) -> std::optional<double> {
+         if (r.equity.empty()) return std::nullopt;
+         return r.equity.back();
+       }},
+      {"fills",
+       [](const SessionResult& r, const PerformanceStats&) {
+         return std::optional<double>(static_cast<double>(r.fills.size()));
+       }},
+  };
+  return cols;
+}
+
+std::string format_value(const std::optional<double>& v) {
+  if (!v || !std::isfinite(*v)) return "";
+  return fmt::format("{}", *v);
+}
+
+bool parse_number(std::string_view text, double& out) {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc{} && ptr == text.data() + text.size();
+}
+
+std::vector<std::string_view> split(std::string_view line, char sep) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t pos = line.find(sep, start);
+    if (pos == std::string_view::npos) {
+      out.push_back(line.substr(start));
+      return out;
+    }
+    out.push_back(line.substr(start, pos - start));
+    start = pos + 1;
+  }
+}
+
+std::string journal_header() {
+  std::string h = "id";
+  for (const Column& c : columns()) h += fmt::format(",{}", c.name);
+  return h + ",observations,block_sum,block_sumsq";
+}
+
+std::string join_numbers(const std::vector<double>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += fmt::format("{}{}", i ? ";" : "", values[i]);
+  return out;
+}
+
+// A parameter's TOML text as a CSV field: strings unquoted, anything with a comma quoted.
+std::string csv_param(const std::string& toml) {
+  std::string v = toml;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"' && v.find('"', 1) == v.size() - 1) v = v.substr(1, v.size() - 2);
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string quoted = "\"";
+  for (char c : v) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
+
+const std::vector<std::string>& result_columns() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const Column& c : columns()) n.emplace_back(c.name);
+    return n;
+  }();
+  return names;
+}
+
+bool is_result_column(const std::string& name) {
+  const auto& names = result_columns();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string result_column_list() {
+  std::string out;
+  for (const std::string& n : result_columns()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+ResultRow make_result_row(std::uint64_t id, const SessionResult& result, const PerformanceStats& stats,
+                          std::size_t partitions) {
+  ResultRow row;
+  row.id = id;
+  for (const Column& c : columns()) row.values.push_back(c.extract(result, stats));
+  // Daily returns without the leading 0, cut into `partitions` contiguous blocks.
+  const std::size_t n = stats.returns.size() > 0 ? stats.returns.size() - 1 : 0;
+  row.observations = n;
+  row.block_sum.assign(partitions, 0.0);
+  row.block_sumsq.assign(partitions, 0.0);
+  if (n >= partitions) {
+    for (std::size_t b = 0; b < partitions; ++b) {
+      const std::size_t lo = b * n / partitions;
+      const std::size_t hi = (b + 1) * n / partitions;
+      for (std::size_t i = lo; i < hi; ++i) {
+        const double r = stats.returns[i + 1];
+        row.block_sum[b] += r;
+        row.block_sumsq[b] += r * r;
+      }
+    }
+  }
+  return row;
+}
+
+// --- Journal ---------------------------------------------------------------------------------
+
+Journal::Journal(fs::path path, std::uint64_t grid_size) : path_(std::move(path)), done_(grid_size, false) {
+  std::error_code ec;
+  if (fs::exists(path_, ec)) {
+    std::string content = read_file(path_);
+    const std::size_t complete = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
+    if (complete < content.size()) {
+      // A line cut short by a killed process: drop it.
+      fs::resize_file(path_, complete, ec);
+      if (ec) throw IoError(fmt::format("{}: cannot truncate a partial line: {}", path_.string(), ec.message()));
+      content.resize(complete);
+    }
+    const std::size_t eol = content.find('\n');
+    if (complete > 0 && content.substr(0, eol) != journal_header())
+      throw InputError(fmt::format("{}: written by a different qsweep version (header differs); use --overwrite",
+                                   path_.string()));
+    for (const ResultRow& row : read_all()) done_[row.id] = true;
+  }
+  const bool fresh = !fs::exists(path_, ec) || fs::file_size(path_, ec) == 0;
+  file_ = std::fopen(path_.c_str(), "a");
+  if (!file_) throw IoError(fmt::format("{}: cannot open for appending", path_.string()));
+  if (fresh) {
+    std::fputs((journal_header() + "\n").c_str(), file_);
+    flush();
+  }
+}
+
+Journal::~Journal() {
+  if (file_) std::fclose(file_);
+}
+
+void Journal::append(const ResultRow& row) {
+  std::string line = fmt::format("{}", row.id);
+  for (const auto& v : row.values) line.append(",").append(format_value(v));
+  line += fmt::format(",{},{},{}\n", row.observations, join_numbers(row.block_sum), join_numbers(row.block_sumsq));
+  if (std::fputs(line.c_str(), file_) < 0) throw IoError(fmt::format("{}: write failed", path_.string()));
+  done_[row.id] = true;
+}
+
+void Journal::flush() {
+  if (std::fflush(file_) != 0) throw IoError(fmt::format("{}: write failed", path_.string()));
+}
+
+void Journal::sync() {
+  flush();
+  ::fsync(::fileno(file_));
+}
+
+std::vector<ResultRow> Journal::read_all() const {
+  const std::string content = read_file(path_);
+  std::vector<ResultRow> rows;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  const std::size_t n_values = columns().size();
+  while (pos < content.size()) {
+    const std::size_t eol = content.find('\n', pos);
+    if (eol == std::string::npos) break;  // partial last line: ignored
+    const std::string_view line(content.data() + pos, eol - pos);
+    pos = eol + 1;
+    if (++line_no == 1) continue;
+    const auto fields = split(line, ',');
+    auto bad = [&](const std::string& what) {
+      return InputError(fmt::format("{}:{}: {}", path_.string(), line_no, what));
+    };
+    if (fields.size() != n_values + 4) throw bad(fmt::format("expected {} fields, found {}", n_values + 4, fields.size()));
+    ResultRow row;
+    double id = 0;
+    if (!parse_number(fields[0], id) || id < 0 || static_cast<std::uint64_t>(id) >= done_.size())
+      throw bad("bad variant id");
+    row.id = static_cast<std::uint64_t>(id);
+    for (std::size_t i = 0; i < n_values; ++i) {
+      double v = 0;
+      if (fields[1 + i].empty()) row.values.emplace_back();
+      else if (parse_number(fields[1 + i], v)) row.values.emplace_back(v);
+      else throw bad(fmt::format("column {}: not a number", columns()[i].name));
+    }
+    double obs = 0;
+    if (!parse_number(fields[n_values + 1], obs)) throw bad("observations: not a number");
+    row.observations = static_cast<std::size_t>(obs);
+    for (auto [field, target] : {std::pair{fields[n_values + 2], &row.block_sum}, std::pair{fields[n_values + 3], &row.block_sumsq}}) {
+      for (std::string_view part : split(field, ';')) {
+        double v = 0;
+        if (!parse_number(part, v)) throw bad("block statistics: not a number");
+        target->push_back(v);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id < b.id; });
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id == b.id; }),
+             rows.end());
+  return rows;
+}
+
+// --- finish ----------------------------------------------------------------------------------
+
+void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
+                  const Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
+                  const MarketData& data) {
+  const SweepGrid& grid = spec.grid;
+  std::vector<ResultRow> rows = journal.read_all();
+  {
+    std::vector<bool> valid(grid.size(), false);
+    for (std::uint64_t id : valid_ids) valid[id] = true;
+    std::erase_if(rows, [&](const ResultRow& r) { return !valid[r.id]; });
+    if (rows.size() != valid_ids.size())
+      throw InputError(fmt::format("{}: {} of {} variants have results", journal.path().string(), rows.size(), valid_ids.size()));
+  }
+
+  // results.csv, in id order.
+  std::string csv = "id,hash";
+  for (const SweepDimension& d : grid.dimensions()) csv.append(",").append(csv_param(d.key));
+  for (const std::string& c : result_columns()) csv.append(",").append(c);
+  csv += '\n';
+  for (const ResultRow& r : rows) {
+    csv += fmt::format("{},{}", r.id, grid.variant_hash(r.id));
+    for (const auto& [key, value] : grid.assignments(r.id)) csv.append(",").append(csv_param(value));
+    for (const auto& v : r.values) csv.append(",").append(format_value(v));
+    csv += '\n';
+  }
+  write_file_atomic(out / "results.csv", csv);
+
+  // Ranking: best first by rank_by (nulls last), ties by id.
+  const auto& names = result_columns();
+  const std::size_t rank_col = static_cast<std::size_t>(std::find(names.begin(), names.end(), spec.rank_by) - names.begin());
+  const bool higher = higher_is_better(spec.rank_by);
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = rows[a].values[rank_col];
+    const auto& y = rows[b].values[rank_col];
+    if (!x || !y) return x.has_value() && !y.has_value();
+    return higher ? *x > *y : *x < *y;
+  });
+
+  // Equity curves of the top K and the median variant, re-run with full recording.
+  std::vector<std::uint64_t> curve_ids;
+  for (std::size_t i = 0; i < std::min(keep_curves, order.size()); ++i) curve_ids.push_back(rows[order[i]].id);
+  const std::uint64_t median_id = rows[order[(order.size() - 1) / 2]].id;
+  if (std::find(curve_ids.begin(), curve_ids.end(), median_id) == curve_ids.end()) curve_ids.push_back(median_id);
+  std::map<Day, std::vector<std::optional<double>>> curves;
+  for (std::size_t c = 0; c < curve_ids.size(); ++c) {
+    const Config config = config_of(curve_ids[c]);
+    std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
+    const PreparedSession session(data, config.strategy, strategy->assets());
+    const SessionResult result = run_session(session, *strategy, RecordOptions{false, false, false});
+    for (std::size_t i = 0; i < result.dates.size(); ++i) {
+      auto& line = curves[result.dates[i]];
+      line.resize(curve_ids.size());
+      line[c] = result.equity[i];
+    }
+  }
+  std::string curves_csv = "date";
+  for (std::uint64_t id : curve_ids) curves_csv += fmt::format(",v{}", id);
+  curves_csv += '\n';
+  for (auto& [day, values] : curves) {
+    values.resize(curve_ids.size());
+    curves_csv += format_date(day);
+    for (const auto& v : values) curves_csv.append(",").append(format_value(v));
+    curves_csv += '\n';
+  }
+  write_file_atomic(out / "curves.csv", curves_csv);
+
+  // sweep_summary.json: the ranking and what the report needs.
+  json summary;
+  summary["rank_by"] = spec.rank_by;
+  summary["higher_is_better"] = higher;
+  summary["variants"] = rows.size();
+  summary["best_id"] = rows[order.front()].id;
+  summary["median_id"] = median_id;
+  summary["curve_ids"] = curve_ids;
+  json ranking = json::array();
+  for (std::size_t i = 0; i < std::min<std::size_t>(20, order.size()); ++i) {
+    const ResultRow& r = rows[order[i]];
+    json entry{{"rank", i + 1}, {"id", r.id}, {"hash", grid.variant_hash(r.id)}};
+    json params = json::object();
+    for (const auto& [key, value] : grid.assignments(r.id)) params[key] = value;
+    entry["params"] = params;
+    for (std::size_t c = 0; c < names.size(); ++c)
+      entry[names[c]] = r.values[c] ? json(*r.values[c]) : json(nullptr);
+    ranking.push_back(entry);
+  }
+  summary["ranking"] = ranking;
+  write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n");
+}
+
+}  // namespace qsweep::sweep

@@ -1,0 +1,76 @@
+// Internal: one results row per variant, the journal that makes sweeps resumable and safe
+// against killed processes, and the final merge into results.csv.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "qsweep/config.hpp"
+#include "qsweep/engine.hpp"
+#include "qsweep/market_data.hpp"
+#include "qsweep/stats.hpp"
+#include "qsweep/sweep.hpp"
+
+namespace qsweep::sweep {
+
+// Number of contiguous blocks the return series is cut into for CSCV (PBO). 16 blocks give
+// C(16, 8) = 12,870 train/test combinations.
+inline constexpr std::size_t kPboPartitions = 16;
+
+// The statistics of one variant, in result_columns() order, plus the inputs of the
+// overfitting statistics: per block of the daily returns (QSTrader's leading 0 dropped),
+// the sum and the sum of squares.
+struct ResultRow {
+  std::uint64_t id = 0;
+  std::vector<std::optional<double>> values;
+  std::size_t observations = 0;  // daily returns in the blocks
+  std::vector<double> block_sum;
+  std::vector<double> block_sumsq;
+  double asset_days = 0.0;       // assets × simulated days (for throughput; not stored)
+};
+
+// Statistic columns of results.csv, after id, hash and the swept parameters.
+const std::vector<std::string>& result_columns();
+bool is_result_column(const std::string& name);
+std::string result_column_list();
+
+ResultRow make_result_row(std::uint64_t id, const SessionResult& result, const PerformanceStats& stats,
+                          std::size_t partitions);
+
+// Append-only CSV of finished rows (any order). Opening it reads the complete lines already
+// there (a line cut short by a killed process is dropped and truncated away), so a sweep can
+// resume. Keeps only a done-bitmap in memory. Not thread-safe: one writer.
+class Journal {
+ public:
+  Journal(std::filesystem::path path, std::uint64_t grid_size);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  bool contains(std::uint64_t id) const { return id < done_.size() && done_[id]; }
+  void append(const ResultRow& row);
+  void flush();  // to the OS (survives a killed process)
+  void sync();   // to the disk (survives a crashed machine)
+  // Reads every row back, sorted by id. Throws InputError on a malformed line.
+  std::vector<ResultRow> read_all() const;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::vector<bool> done_;
+  std::FILE* file_ = nullptr;
+};
+
+// After every variant is done: writes results.csv (id order), curves.csv (equity of the top
+// `keep_curves` variants and the median one, re-run), sweep_summary.json (ranking, deflated
+// Sharpe, PBO) and report.html into `out`.
+void finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
+                  const std::function<Config(std::uint64_t)>& config_of, const Journal& journal,
+                  const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, const MarketData& data);
+
+}  // namespace qsweep::sweep

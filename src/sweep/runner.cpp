@@ -1,0 +1,389 @@
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "config/config_toml.hpp"
+#include "qsweep/backtest.hpp"
+#include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
+#include "qsweep/sweep.hpp"
+#include "qsweep/version.hpp"
+#include "sweep/results_table.hpp"
+#include "sweep/sweep_internal.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace qsweep {
+
+unsigned available_cpus() {
+  unsigned cpus = 0;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = static_cast<unsigned>(CPU_COUNT(&set));
+  if (cpus == 0) cpus = std::max(1u, std::thread::hardware_concurrency());
+  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const long n = std::strtol(slurm, nullptr, 10);
+    if (n > 0) cpus = std::min(cpus, static_cast<unsigned>(n));
+  }
+  return cpus;
+}
+
+namespace sweep {
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+// Installs SIGINT/SIGTERM handlers that ask the sweep to stop; restores the old ones after.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop.store(false);
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// Builds the config of each variant from the base table and the grid.
+class VariantFactory {
+ public:
+  VariantFactory(toml::table base, const SweepGrid& grid, fs::path path)
+      : base_(std::move(base)), grid_(grid), path_(std::move(path)) {
+    for (const SweepDimension& d : grid_.dimensions()) {
+      std::vector<toml::table> parsed;
+      for (const std::string& text : d.values) parsed.push_back(parse_value_text(text));
+      values_.push_back(std::move(parsed));
+    }
+  }
+
+  std::string describe(std::uint64_t id) const {
+    std::string out = fmt::format("variant {} (", id);
+    bool first = true;
+    for (const auto& [key, value] : grid_.assignments(id)) {
+      out += fmt::format("{}{}={}", first ? "" : ", ", key, value);
+      first = false;
+    }
+    return out + ")";
+  }
+
+  // Throws InputError prefixed with the variant's description.
+  Config config(std::uint64_t id) const {
+    toml::table table = base_;
+    const std::vector<std::size_t> indices = grid_.value_indices(id);
+    try {
+      for (std::size_t i = 0; i < indices.size(); ++i)
+        config::set_value(table, grid_.dimensions()[i].key, *values_[i][indices[i]].get("v"));
+      return config::from_table(table, path_);
+    } catch (const Error& e) {
+      throw InputError(fmt::format("{}: {}", describe(id), e.what()));
+    }
+  }
+
+ private:
+  toml::table base_;
+  const SweepGrid& grid_;
+  fs::path path_;
+  std::vector<std::vector<toml::table>> values_;
+};
+
+// The fields of a session that shape its PreparedSession (calendar, prices, schedule).
+std::string session_key(const SessionConfig& s, const std::vector<std::string>& tickers) {
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", s.start, s.end, s.burn_in ? *s.burn_in : -1,
+                                static_cast<int>(s.rebalance), s.weekday, static_cast<int>(s.mode));
+  for (const auto& [t, d] : s.universe_entries) key += fmt::format("|u{}={}", t, d);
+  for (const std::string& t : tickers) key += "|" + t;
+  return key;
+}
+
+// Prepared sessions shared by all variants with the same session shape. Thread-safe.
+class SessionPool {
+ public:
+  explicit SessionPool(const MarketData& data) : data_(data) {}
+  std::shared_ptr<const PreparedSession> get(const SessionConfig& s, const std::vector<std::string>& tickers) {
+    const std::string key = session_key(s, tickers);
+    std::lock_guard lock(mutex_);
+    auto& slot = sessions_[key];
+    if (!slot) slot = std::make_shared<const PreparedSession>(data_, s, tickers);
+    return slot;
+  }
+
+ private:
+  const MarketData& data_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const PreparedSession>> sessions_;
+};
+
+// Runs one variant and turns it into a results row.
+ResultRow run_variant(std::uint64_t id, const VariantFactory& factory, SessionPool& pool, std::size_t partitions) {
+  const Config config = factory.config(id);
+  std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
+  const std::vector<std::string> tickers = strategy->assets();
+  const std::shared_ptr<const PreparedSession> session = pool.get(config.strategy, tickers);
+  RecordOptions record;
+  record.positions = false;
+  record.rebalances = false;
+  const SessionResult result = run_session(*session, config.strategy, *strategy, record);
+  const PerformanceStats stats = compute_performance(result.dates, result.equity, config.strategy.mode);
+  ResultRow row = make_result_row(id, result, stats, partitions);
+  row.asset_days = static_cast<double>(tickers.size()) * static_cast<double>(session->day_count());
+  return row;
+}
+
+std::string manifest_text(const SweepSpec& spec, const toml::table& base, const fs::path& config_path,
+                          const MarketData& data, std::uint64_t valid, const std::vector<std::string>& skipped,
+                          std::size_t partitions) {
+  json m;
+  m["qsweep_version"] = kVersion;
+  m["config"] = config_path.filename().string();
+  std::ostringstream base_text;
+  base_text << toml::toml_formatter(base);
+  m["base_config"] = base_text.str();
+  json grid = json::array();
+  for (const SweepDimension& d : spec.grid.dimensions()) grid.push_back({{"key", d.key}, {"values", d.values}});
+  m["grid"] = grid;
+  m["order"] = "dimensions sorted by key; id = mixed-radix index, last dimension fastest";
+  m["variants"] = spec.grid.size();
+  m["valid_variants"] = valid;
+  m["skipped_variants"] = skipped;
+  m["rank_by"] = spec.rank_by;
+  m["pbo_partitions"] = partitions;
+  json files = json::object();
+  for (const AssetSeries& s : data.assets()) files[s.path.filename().string()] = {{"sha256", s.sha256}, {"rows", s.size()}};
+  m["data_files"] = files;
+  return m.dump(1) + "\n";
+}
+
+// Everything in a manifest that must match for --resume to reuse earlier results.
+json manifest_identity(const json& m) {
+  return json{{"base_config", m.at("base_config")}, {"grid", m.at("grid")}, {"data_files", m.at("data_files")},
+              {"pbo_partitions", m.at("pbo_partitions")}};
+}
+
+class Progress {
+ public:
+  Progress(bool enabled, std::uint64_t total) : enabled_(enabled), total_(total), tty_(::isatty(2) != 0) {
+    start_ = last_ = std::chrono::steady_clock::now();
+  }
+  void update(std::uint64_t done, bool final = false) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since_last = std::chrono::duration<double>(now - last_).count();
+    if (!final && since_last < (tty_ ? 0.1 : 10.0)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+    const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+    const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
+    if (tty_) {
+      const int width = 30;
+      const int filled = static_cast<int>(frac * width);
+      fmt::print(stderr, "\r[{}{}] {}/{} {:.0f} variants/s ETA {:.0f}s   ", std::string(static_cast<std::size_t>(filled), '#'),
+                 std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, rate, eta);
+      if (final) fmt::print(stderr, "\n");
+    } else {
+      fmt::print(stderr, "sweep: {}/{} variants done ({:.0f}%), {:.0f} variants/s, ETA {:.0f}s\n", done, total_,
+                 frac * 100.0, rate, eta);
+    }
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace
+}  // namespace sweep
+
+SweepSummary run_sweep(const SweepOptions& options) {
+  using namespace sweep;
+  const fs::path& path = options.config_path;
+  toml::table root = config::parse_file(path);
+  for (const std::string& assignment : options.overrides) config::apply_assignment(root, assignment);
+  SweepSpec spec = spec_from_table(root, path);
+  if (!options.heatmap.empty()) spec.heatmap = options.heatmap;
+  root.erase("sweep");
+  if (!is_result_column(spec.rank_by)) {
+    throw InputError(fmt::format("{}: sweep.rank_by: '{}' is not a statistic (one of: {})", path.string(),
+                                 spec.rank_by, result_column_list()));
+  }
+
+  const Config base_config = config::from_table(root, path);
+  load_config_plugins(base_config);
+  SweepSummary summary;
+  summary.variants = spec.grid.size();
+  summary.out_dir = options.out_dir.empty() ? fs::path("runs") / (base_config.name + "-sweep") : options.out_dir;
+  const fs::path& out = summary.out_dir;
+
+  // Validate every variant before running anything.
+  const VariantFactory factory(root, spec.grid, path);
+  std::vector<std::uint64_t> valid_ids;
+  std::set<std::string> tickers_needed;
+  for (std::uint64_t id = 0; id < spec.grid.size(); ++id) {
+    try {
+      const Config config = factory.config(id);
+      if (config.data_dir != base_config.data_dir || config.adjust_prices != base_config.adjust_prices)
+        throw InputError(fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
+      for (const std::string& t : make_strategy(config, config.strategy)->assets()) tickers_needed.insert(t);
+      valid_ids.push_back(id);
+    } catch (const InputError& e) {
+      std::string message = e.what();
+      if (message.rfind("variant ", 0) != 0) message = fmt::format("{}: {}", factory.describe(id), message);
+      if (!options.skip_invalid) throw InputError(message + " (use --skip-invalid to skip invalid variants)");
+      summary.skipped.push_back(message);
+    }
+  }
+  summary.valid = valid_ids.size();
+  if (valid_ids.empty()) throw InputError(fmt::format("{}: no valid variant in the grid", path.string()));
+
+  const MarketData data = MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
+                                           LoadOptions{base_config.adjust_prices});
+  const std::size_t partitions = kPboPartitions;
+  const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
+
+  // The output folder: new, resumed, or overwritten.
+  std::error_code ec;
+  const fs::path manifest_path = out / "manifest.json";
+  if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
+    if (options.overwrite) {
+      fs::remove_all(out, ec);
+      if (ec) throw IoError(fmt::format("{}: cannot remove: {}", out.string(), ec.message()));
+    } else if (!options.resume) {
+      throw InputError(fmt::format("{}: output folder already holds results; use --resume to continue it or "
+                                   "--overwrite to start over", out.string()));
+    } else if (fs::exists(manifest_path)) {
+      json previous;
+      try {
+        previous = json::parse(read_file(manifest_path));
+      } catch (const json::exception& e) {
+        throw InputError(fmt::format("{}: not a valid manifest: {}", manifest_path.string(), e.what()));
+      }
+      if (manifest_identity(previous) != manifest_identity(json::parse(manifest)))
+        throw InputError(fmt::format("{}: holds a different sweep (config, grid or data changed); "
+                                     "use --overwrite or another --out", out.string()));
+    }
+  }
+  fs::create_directories(out, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot create: {}", out.string(), ec.message()));
+  write_file_atomic(manifest_path, manifest);
+
+  // Earlier results (--resume) and the journal new ones are appended to.
+  Journal journal(out / "journal.csv", spec.grid.size());
+  std::vector<std::uint64_t> pending;
+  for (std::uint64_t id : valid_ids)
+    if (!journal.contains(id)) pending.push_back(id);
+  summary.resumed = summary.valid - pending.size();
+
+  // Run the pending variants on a pool of worker threads; this thread writes the journal.
+  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs ? options.jobs : available_cpus(),
+                                                        static_cast<unsigned>(std::max<std::size_t>(1, pending.size()))));
+  SessionPool pool(data);
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<ResultRow> finished;
+  std::exception_ptr failure;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> workers_left{jobs};
+  StopSignals stop_signals;
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < jobs; ++w) {
+    workers.emplace_back([&] {
+      std::vector<ResultRow> batch;
+      auto flush = [&] {
+        if (batch.empty()) return;
+        std::lock_guard lock(mutex);
+        for (ResultRow& r : batch) finished.push_back(std::move(r));
+        batch.clear();
+        wake.notify_one();
+      };
+      try {
+        for (;;) {
+          if (g_stop.load()) break;
+          {
+            std::lock_guard lock(mutex);
+            if (failure) break;
+          }
+          const std::size_t i = next.fetch_add(1);
+          if (i >= pending.size()) break;
+          batch.push_back(run_variant(pending[i], factory, pool, partitions));
+          if (batch.size() >= 8) flush();
+        }
+        flush();
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+      std::lock_guard lock(mutex);
+      --workers_left;
+      wake.notify_one();
+    });
+  }
+  Progress progress(options.progress, pending.size());
+  std::uint64_t done = 0;
+  for (;;) {
+    std::vector<ResultRow> rows;
+    bool all_done = false;
+    {
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return !finished.empty() || workers_left == 0; });
+      rows.swap(finished);
+      all_done = workers_left == 0 && finished.empty();
+    }
+    for (const ResultRow& r : rows) {
+      journal.append(r);
+      summary.asset_days += r.asset_days;
+    }
+    journal.flush();
+    done += rows.size();
+    summary.ran = done;
+    progress.update(done, all_done);
+    if (all_done) break;
+  }
+  for (std::thread& t : workers) t.join();
+  journal.sync();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (failure) std::rethrow_exception(failure);
+  if (g_stop.load() && done < pending.size()) {
+    summary.interrupted = true;
+    return summary;
+  }
+
+  // All variants done: the ranked table, overfitting statistics, curves and report.
+  finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal, valid_ids,
+               options.keep_curves, data);
+  return summary;
+}
+
+}  // namespace qsweep

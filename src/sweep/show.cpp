@@ -1,0 +1,113 @@
+#include <algorithm>
+#include <charconv>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
+#include "qsweep/sweep.hpp"
+
+namespace fs = std::filesystem;
+
+namespace qsweep {
+namespace {
+
+// Splits one CSV line, honouring double quotes.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') { out.back() += '"'; ++i; }
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') quoted = true;
+    else if (c == ',') out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
+}
+
+std::optional<double> number(const std::string& s) {
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::string format_ranking(const fs::path& dir, std::size_t top, const std::string& rank_by_arg) {
+  const fs::path results = dir / "results.csv";
+  if (!fs::exists(results))
+    throw InputError(fmt::format("{}: no results.csv (is the sweep finished? resume it with qsweep sweep --resume)",
+                                 dir.string()));
+  std::string rank_by = rank_by_arg;
+  std::vector<std::string> swept;
+  {
+    const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"), nullptr, false);
+    if (manifest.is_discarded()) throw InputError(fmt::format("{}: not valid JSON", (dir / "manifest.json").string()));
+    if (rank_by.empty()) rank_by = manifest.value("rank_by", "sharpe");
+    for (const auto& d : manifest.at("grid")) swept.push_back(d.at("key").get<std::string>());
+  }
+  std::istringstream in(read_file(results));
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> header = split_csv(line);
+  const auto col = std::find(header.begin(), header.end(), rank_by);
+  if (col == header.end()) throw InputError(fmt::format("{}: no column '{}'", results.string(), rank_by));
+  const std::size_t rank_col = static_cast<std::size_t>(col - header.begin());
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(in, line))
+    if (!line.empty()) rows.push_back(split_csv(line));
+  const bool higher = higher_is_better(rank_by);
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    const auto x = number(a[rank_col]);
+    const auto y = number(b[rank_col]);
+    if (!x || !y) return x.has_value() && !y.has_value();
+    return higher ? *x > *y : *x < *y;
+  });
+
+  // Columns shown: rank, id, the swept parameters, then a few key statistics.
+  std::vector<std::string> shown = {"id"};
+  for (const std::string& k : swept) shown.push_back(k);
+  for (const char* s : {"sharpe", "cagr", "max_drawdown", "sortino", "total_return"})
+    if (std::find(shown.begin(), shown.end(), s) == shown.end()) shown.emplace_back(s);
+  if (std::find(shown.begin(), shown.end(), rank_by) == shown.end()) shown.push_back(rank_by);
+  std::vector<std::size_t> idx;
+  for (const std::string& s : shown) idx.push_back(static_cast<std::size_t>(std::find(header.begin(), header.end(), s) - header.begin()));
+
+  auto cell = [&](const std::vector<std::string>& row, std::size_t c) -> std::string {
+    if (idx[c] >= row.size()) return "";
+    const std::string& v = row[idx[c]];
+    const std::string& name = shown[c];
+    if (name == "id" || c <= swept.size()) return v;
+    const auto x = number(v);
+    if (!x) return "n/a";
+    if (name == "cagr" || name == "max_drawdown" || name == "total_return") return fmt::format("{:.2f}%", *x * 100.0);
+    return fmt::format("{:.3f}", *x);
+  };
+  std::vector<std::size_t> width(shown.size());
+  const std::size_t n = std::min(top, rows.size());
+  for (std::size_t c = 0; c < shown.size(); ++c) {
+    width[c] = shown[c].size();
+    for (std::size_t r = 0; r < n; ++r) width[c] = std::max(width[c], cell(rows[r], c).size());
+  }
+  std::string out = fmt::format("top {} of {} variants by {} ({} is better)\n", n, rows.size(), rank_by,
+                                higher ? "higher" : "lower");
+  out += fmt::format("{:>4}", "rank");
+  for (std::size_t c = 0; c < shown.size(); ++c) out += fmt::format("  {:>{}}", shown[c], width[c]);
+  out += '\n';
+  for (std::size_t r = 0; r < n; ++r) {
+    out += fmt::format("{:>4}", r + 1);
+    for (std::size_t c = 0; c < shown.size(); ++c) out += fmt::format("  {:>{}}", cell(rows[r], c), width[c]);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace qsweep

@@ -1,0 +1,20 @@
+// Internal pieces of the sweep shared between its source files and tests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "qsweep/sweep.hpp"
+
+namespace qsweep::sweep {
+
+// Canonical TOML text of a value (floats always keep a decimal point).
+std::string toml_text(const toml::node& node);
+// Parses "v = <text>" (throws toml::parse_error).
+toml::table parse_value_text(const std::string& text);
+// Reads the [sweep] table of a parsed config. Throws InputError naming the key.
+SweepSpec spec_from_table(const toml::table& root, const std::filesystem::path& path);
+
+}  // namespace qsweep::sweep

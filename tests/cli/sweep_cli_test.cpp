@@ -1,0 +1,209 @@
+// `qsweep sweep` and `qsweep show` as a user runs them.
+#include <chrono>
+#include <csignal>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace qsweep::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A small momentum grid on four sector ETFs (3 lookbacks × `top_n` values).
+std::string sweep_config(const std::string& top_n = "[1, 2]", const std::string& extra = "") {
+  return "[data]\ndir = \"" + (source_dir() / "data/synthetic").string() + "\"\n" + R"(
+[backtest]
+start = "2014-01-02"
+end = "2020-12-31"
+rebalance = "end_of_month"
+cash_buffer = 0.01
+
+[strategy]
+kind = "momentum"
+assets = ["XLB", "XLE", "XLF", "XLK"]
+lookback = 63
+top_n = 1
+
+[sweep]
+"strategy.lookback" = [21, 63, 126]
+"strategy.top_n" = )" + top_n + "\nrank_by = \"sharpe\"\n" + extra;
+}
+
+class SweepCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    work_ = fresh_temp_dir("sweep");
+    config_ = work_ / "grid.toml";
+    write_text(config_, sweep_config());
+  }
+  void TearDown() override { fs::remove_all(work_); }
+  RunResult sweep(const std::string& args) {
+    return run_qsweep("sweep '" + config_.string() + "' --quiet " + args);
+  }
+  fs::path work_;
+  fs::path config_;
+};
+
+TEST_F(SweepCli, WritesResultsInIdOrderWithParametersAndStatistics) {
+  const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("report: "), std::string::npos);
+  const CsvTable results = read_csv(work_ / "out/results.csv");
+  ASSERT_EQ(results.rows.size(), 6u);
+  EXPECT_EQ(results.header[0], "id");
+  EXPECT_EQ(results.header[1], "hash");
+  EXPECT_EQ(results.header[2], "strategy.lookback");
+  EXPECT_EQ(results.header[3], "strategy.top_n");
+  const std::size_t sharpe = results.column("sharpe");
+  for (std::size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(results.rows[i][0], std::to_string(i));
+    EXPECT_EQ(results.rows[i][1].size(), 16u);
+    EXPECT_FALSE(results.rows[i][sharpe].empty());
+  }
+  // id 3 = lookback index 1 (63), top_n index 1 (2): the last dimension varies fastest.
+  EXPECT_EQ(results.rows[3][2], "63");
+  EXPECT_EQ(results.rows[3][3], "2");
+  const auto manifest = nlohmann::json::parse(slurp(work_ / "out/manifest.json"));
+  EXPECT_EQ(manifest.at("variants").get<int>(), 6);
+  EXPECT_EQ(manifest.at("data_files").size(), 4u);
+  EXPECT_EQ(manifest.at("data_files").at("XLB.csv").at("sha256").get<std::string>().size(), 64u);
+}
+
+TEST_F(SweepCli, EachRowMatchesTheSameBacktestRunAlone) {
+  ASSERT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
+  const CsvTable results = read_csv(work_ / "out/results.csv");
+  for (const std::size_t id : {0u, 5u}) {
+    const auto& row = results.rows[id];
+    const RunResult bt = run_qsweep("backtest '" + config_.string() + "' --json --quiet --out '" +
+                                    (work_ / ("bt" + std::to_string(id))).string() +
+                                    "' --set strategy.lookback=" + row[2] + " --set strategy.top_n=" + row[3]);
+    ASSERT_EQ(bt.exit_code, 0) << bt.err;
+    const auto summary = nlohmann::json::parse(slurp(work_ / ("bt" + std::to_string(id)) / "summary.json"));
+    for (const char* stat : {"sharpe", "cagr", "max_drawdown", "total_return"}) {
+      EXPECT_EQ(std::stod(row[results.column(stat)]), summary.at("strategy").at(stat).get<double>())
+          << "variant " << id << " " << stat;
+    }
+  }
+}
+
+TEST_F(SweepCli, ResultsAreByteIdenticalWhateverTheNumberOfJobs) {
+  ASSERT_EQ(sweep("--jobs 1 --out '" + (work_ / "j1").string() + "'").exit_code, 0);
+  ASSERT_EQ(sweep("--jobs 3 --out '" + (work_ / "j3").string() + "'").exit_code, 0);
+  for (const char* file : {"results.csv", "curves.csv", "sweep_summary.json", "manifest.json"})
+    EXPECT_EQ(slurp(work_ / "j1" / file), slurp(work_ / "j3" / file)) << file;
+}
+
+TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
+  write_text(config_, sweep_config("[1, 2, 5]"));
+  const RunResult bad = sweep("--out '" + (work_ / "bad").string() + "'");
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("variant 2 (strategy.lookback=21, strategy.top_n=5)"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("strategy.top_n"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(work_ / "bad/results.csv"));
+
+  const RunResult skipped = sweep("--skip-invalid --out '" + (work_ / "skip").string() + "'");
+  ASSERT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.err.find("skipped variant 2"), std::string::npos) << skipped.err;
+  const CsvTable results = read_csv(work_ / "skip/results.csv");
+  EXPECT_EQ(results.rows.size(), 6u);  // 9 variants, 3 with top_n = 5 skipped
+  for (const auto& row : results.rows) EXPECT_NE(row[3], "5");
+}
+
+TEST_F(SweepCli, ResumesAfterAKilledRunAndGivesTheSameResults) {
+  ASSERT_EQ(sweep("--out '" + (work_ / "full").string() + "'").exit_code, 0);
+  // Fake a run killed mid-write: keep the header, two finished rows and half of a third line.
+  const std::string journal = slurp(work_ / "full/journal.csv");
+  std::size_t cut = 0;
+  for (int lines = 0; lines < 3; ++lines) cut = journal.find('\n', cut) + 1;
+  const std::size_t half = cut + (journal.find('\n', cut) - cut) / 2;
+  fs::create_directories(work_ / "killed");
+  fs::copy_file(work_ / "full/manifest.json", work_ / "killed/manifest.json");
+  write_text(work_ / "killed/journal.csv", journal.substr(0, half));
+
+  EXPECT_EQ(sweep("--out '" + (work_ / "killed").string() + "'").exit_code, 3);  // needs --resume
+  const RunResult resumed = run_qsweep("sweep '" + config_.string() + "' --resume --out '" +
+                                       (work_ / "killed").string() + "'");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("4 run now, 2 resumed"), std::string::npos) << resumed.out;
+  EXPECT_EQ(slurp(work_ / "full/results.csv"), slurp(work_ / "killed/results.csv"));
+}
+
+TEST_F(SweepCli, ResumeRefusesADifferentGrid) {
+  ASSERT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
+  write_text(config_, sweep_config("[1, 3]"));
+  const RunResult r = sweep("--resume --out '" + (work_ / "out").string() + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("different sweep"), std::string::npos) << r.err;
+  EXPECT_EQ(sweep("--overwrite --out '" + (work_ / "out").string() + "'").exit_code, 0);
+}
+
+TEST_F(SweepCli, InterruptKeepsFinishedWorkAndResumeCompletesIt) {
+  // A grid big enough to be interrupted: 3 lookbacks × 4 top_n × 40 cash buffers, daily.
+  write_text(config_, sweep_config("[1, 2, 3, 4]", "\"backtest.cash_buffer\" = { from = 0.0, to = 0.39, step = 0.01 }\n"
+                                                   "\"backtest.rebalance\" = [\"daily\"]\n"));
+  const fs::path out = work_ / "out";
+  write_text(work_ / "run.sh", "'" + qsweep_binary().string() + "' sweep '" + config_.string() +
+                                   "' --quiet --jobs 1 --out '" + out.string() + "' > /dev/null 2> '" +
+                                   (work_ / "err").string() + "' &\necho $! > '" + (work_ / "pid.tmp").string() +
+                                   "'\nmv '" + (work_ / "pid.tmp").string() + "' '" + (work_ / "pid").string() +
+                                   "'\nwait $!\necho $? > '" + (work_ / "rc").string() + "'\n");
+  std::thread runner([&] { std::system(("bash '" + (work_ / "run.sh").string() + "'").c_str()); });
+  // Wait until some variants are in the journal, then press Ctrl-C.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::exists(work_ / "pid") && fs::exists(out / "journal.csv") && read_csv(out / "journal.csv").rows.size() >= 2)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::string pid = fs::exists(work_ / "pid") ? slurp(work_ / "pid") : std::string();
+  if (!pid.empty()) ::kill(std::stoi(pid), SIGINT);
+  runner.join();
+  ASSERT_FALSE(pid.empty());
+  const int rc = std::stoi(slurp(work_ / "rc"));
+  if (rc == 0) GTEST_SKIP() << "the sweep finished before the interrupt arrived";
+  EXPECT_EQ(rc, 130) << slurp(work_ / "err");
+  EXPECT_NE(slurp(work_ / "err").find("--resume"), std::string::npos);
+  const std::size_t kept = read_csv(out / "journal.csv").rows.size();
+  EXPECT_GE(kept, 2u);
+  EXPECT_LT(kept, 480u);
+  EXPECT_FALSE(fs::exists(out / "results.csv"));
+  const RunResult resumed = run_qsweep("sweep '" + config_.string() + "' --quiet --resume --out '" + out.string() + "'");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(read_csv(out / "results.csv").rows.size(), 480u);
+}
+
+TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
+  ASSERT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
+  const CsvTable results = read_csv(work_ / "out/results.csv");
+  const std::size_t sharpe = results.column("sharpe");
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < results.rows.size(); ++i)
+    if (std::stod(results.rows[i][sharpe]) > std::stod(results.rows[best][sharpe])) best = i;
+  const RunResult shown = run_qsweep("show '" + (work_ / "out").string() + "' --top 3");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("top 3 of 6 variants by sharpe"), std::string::npos) << shown.out;
+  // The first ranked line starts with rank 1 and the best id.
+  const std::size_t first = shown.out.find("\n   1  ");
+  ASSERT_NE(first, std::string::npos) << shown.out;
+  std::istringstream line(shown.out.substr(first + 1));
+  std::string rank, id;
+  line >> rank >> id;
+  EXPECT_EQ(id, results.rows[best][0]) << shown.out;
+  EXPECT_EQ(run_qsweep("show '" + (work_ / "nothing").string() + "'").exit_code, 3);
+}
+
+TEST_F(SweepCli, RankByMustBeAStatistic) {
+  write_text(config_, sweep_config("[1, 2]").replace(sweep_config("[1, 2]").find("rank_by = \"sharpe\""), 18,
+                                                         "rank_by = \"luck\""));
+  const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("sweep.rank_by: 'luck'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace qsweep::test

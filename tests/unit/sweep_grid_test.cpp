@@ -1,0 +1,115 @@
+// The sweep grid: parsing [sweep], canonical order, variant ids and hashes.
+#include <gtest/gtest.h>
+
+#include "qsweep/error.hpp"
+#include "qsweep/sha256.hpp"
+#include "qsweep/sweep.hpp"
+#include "sweep/sweep_internal.hpp"
+
+namespace qsweep {
+namespace {
+
+SweepSpec parse(const std::string& text) {
+  return sweep::spec_from_table(toml::parse(text), "test.toml");
+}
+
+TEST(SweepGrid, ExpandsRangesAndListsInKeyOrder) {
+  const SweepSpec spec = parse(R"(
+    [sweep]
+    "strategy.top_n" = [1, 2, 3]
+    "backtest.rebalance" = ["weekly", "end_of_month"]
+    "strategy.lookback" = { from = 21, to = 63, step = 21 }
+    rank_by = "cagr"
+  )");
+  EXPECT_EQ(spec.rank_by, "cagr");
+  const auto& dims = spec.grid.dimensions();
+  ASSERT_EQ(dims.size(), 3u);
+  EXPECT_EQ(dims[0].key, "backtest.rebalance");  // sorted by key, whatever the file order
+  EXPECT_EQ(dims[1].key, "strategy.lookback");
+  EXPECT_EQ(dims[2].key, "strategy.top_n");
+  EXPECT_EQ(dims[0].values, (std::vector<std::string>{"\"weekly\"", "\"end_of_month\""}));
+  EXPECT_EQ(dims[1].values, (std::vector<std::string>{"21", "42", "63"}));
+  EXPECT_EQ(spec.grid.size(), 2u * 3u * 3u);
+}
+
+TEST(SweepGrid, IdIsMixedRadixWithLastDimensionFastest) {
+  const SweepSpec spec = parse(R"(
+    [sweep]
+    "a.x" = [10, 20]
+    "b.y" = [1, 2, 3]
+  )");
+  // id = index(a.x) * 3 + index(b.y)
+  EXPECT_EQ(spec.grid.value_indices(0), (std::vector<std::size_t>{0, 0}));
+  EXPECT_EQ(spec.grid.value_indices(2), (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(spec.grid.value_indices(3), (std::vector<std::size_t>{1, 0}));
+  EXPECT_EQ(spec.grid.value_indices(5), (std::vector<std::size_t>{1, 2}));
+  const auto a = spec.grid.assignments(4);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0], (std::pair<std::string, std::string>{"a.x", "20"}));
+  EXPECT_EQ(a[1], (std::pair<std::string, std::string>{"b.y", "2"}));
+}
+
+TEST(SweepGrid, HashIsFnv1aOfCanonicalAssignments) {
+  const SweepSpec spec = parse(R"(
+    [sweep]
+    "strategy.lookback" = [21]
+    "strategy.top_n" = [2]
+  )");
+  // FNV-1a 64 of "strategy.lookback=21;strategy.top_n=2;", computed independently in Python.
+  EXPECT_EQ(spec.grid.variant_hash(0), "36acb23d0d2f21d8");
+}
+
+TEST(SweepGrid, FloatRangesAreInclusiveAndStayFloats) {
+  const SweepSpec spec = parse(R"(
+    [sweep]
+    "fees.commission" = { from = 0.0, to = 0.003, step = 0.001 }
+    "backtest.cash_buffer" = [0.0, 1.0]
+  )");
+  EXPECT_EQ(spec.grid.dimensions()[0].values, (std::vector<std::string>{"0.0", "1.0"}));
+  EXPECT_EQ(spec.grid.dimensions()[1].values, (std::vector<std::string>{"0.0", "0.001", "0.002", "0.003"}));
+}
+
+TEST(SweepGrid, RejectsBadGrids) {
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = [1, 1]"), InputError);                          // duplicate
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = []"), InputError);                              // empty
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = 3"), InputError);                               // scalar
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = { from = 5, to = 1 }"), InputError);           // to < from
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = { from = 1, to = 5, step = 0 }"), InputError); // step
+  EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = { from = 1, upto = 5 }"), InputError);         // unknown key
+  EXPECT_THROW(parse("[sweep]\ntop_n = [1, 2]"), InputError);                                        // not dotted
+  EXPECT_THROW(parse("[sweep]\nrank_by = \"sharpe\""), InputError);                                 // no dimension
+  EXPECT_THROW(parse("[backtest]\nstart = 1"), InputError);                                          // no [sweep]
+  EXPECT_THROW(parse("[sweep]\n\"a.b\" = [1]\nheatmap = [\"a.b\", \"c.d\"]"), InputError);          // heatmap key
+  try {
+    parse("[sweep]\n\"strategy.top_n\" = [1, 1]");
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("strategy.top_n"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("test.toml:2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SweepGrid, RankingDirection) {
+  EXPECT_TRUE(higher_is_better("sharpe"));
+  EXPECT_TRUE(higher_is_better("cagr"));
+  EXPECT_FALSE(higher_is_better("max_drawdown"));
+  EXPECT_FALSE(higher_is_better("annual_volatility"));
+}
+
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+TEST(AvailableCpus, CappedBySlurmCpusPerTask) {
+  const unsigned all = available_cpus();
+  ASSERT_GE(all, 1u);
+  ::setenv("SLURM_CPUS_PER_TASK", "1", 1);
+  EXPECT_EQ(available_cpus(), 1u);
+  ::setenv("SLURM_CPUS_PER_TASK", "100000", 1);
+  EXPECT_EQ(available_cpus(), all);
+  ::unsetenv("SLURM_CPUS_PER_TASK");
+}
+
+}  // namespace
+}  // namespace qsweep
