@@ -149,4 +149,20 @@ struct PboResult {
 StatResult<PboResult> probability_of_backtest_overfitting(const ReturnMatrix& returns,
                                                           const PboOptions& options = {});
 
+// The sufficient statistics of CSCV: for every block b of contiguous periods and trial n, the
+// sum and the sum of squares of the trial's returns over the block, added in period order
+// (sum[b * trials + n]); rows[b] is the block's number of periods. Lets a sweep keep S × 2
+// numbers per variant instead of its whole return series.
+struct BlockReturnSums {
+  std::size_t trials = 0;
+  std::vector<double> sum;
+  std::vector<double> sum_sq;
+  std::vector<double> rows;
+};
+
+// The same CSCV from block sums; S = rows.size() (options.partitions is ignored). Gives exactly
+// the matrix version's result when the blocks are the matrix's [b*T/S, (b+1)*T/S).
+StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums& blocks,
+                                                          const PboOptions& options = {});
+
 }  // namespace qsweep

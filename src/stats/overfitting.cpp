@@ -170,7 +170,7 @@ std::size_t binomial(std::size_t n, std::size_t k) {
   return out;
 }
 
-// Per-block sums of returns and squared returns for every trial: sum[b * N + n].
+// Per-block sums (sum[b * N + n]) with each trial's totals over all blocks.
 struct BlockSums {
   std::size_t trials = 0;
   std::vector<double> sum;
@@ -259,7 +259,7 @@ StatResult<PboResult> probability_of_backtest_overfitting(const ReturnMatrix& m,
     return undefined<PboResult>(fmt::format(
         "the return matrix holds {} values, too few for {} periods x {} trials", m.data.size(), t_count, n));
 
-  BlockSums blocks;
+  BlockReturnSums blocks;
   blocks.trials = n;
   blocks.sum.assign(s * n, 0.0);
   blocks.sum_sq.assign(s * n, 0.0);
@@ -289,17 +289,8 @@ StatResult<PboResult> probability_of_backtest_overfitting(const ReturnMatrix& m,
         }
     }
   }
-  blocks.total.assign(n, 0.0);
-  blocks.total_sq.assign(n, 0.0);
-  blocks.total_rows = static_cast<double>(t_count);
-  for (std::size_t b = 0; b < s; ++b)
-    for (std::size_t i = 0; i < n; ++i) {
-      blocks.total[i] += blocks.sum[b * n + i];
-      blocks.total_sq[i] += blocks.sum_sq[b * n + i];
-    }
   for (std::size_t i = 0; i < s * n; ++i) {
-    if (!std::isfinite(blocks.sum[i]) || !std::isfinite(blocks.sum_sq[i]) ||
-        !std::isfinite(blocks.total_sq[i % n])) {
+    if (!std::isfinite(blocks.sum[i]) || !std::isfinite(blocks.sum_sq[i])) {
       const std::size_t b = i / n, trial = i % n;
       for (std::size_t t = block_start[b]; t < block_start[b + 1]; ++t)
         if (!std::isfinite(m(t, trial)))
@@ -307,6 +298,38 @@ StatResult<PboResult> probability_of_backtest_overfitting(const ReturnMatrix& m,
               fmt::format("the return of trial {} in period {} is not finite", trial, t));
       return undefined<PboResult>(fmt::format("the returns of trial {} overflow", trial));
     }
+  }
+  return probability_of_backtest_overfitting(blocks, options);
+}
+
+StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums& sums, const PboOptions& options) {
+  const std::size_t s = sums.rows.size();
+  const std::size_t n = sums.trials;
+  if (s < 2 || s > 24 || s % 2 != 0)
+    return undefined<PboResult>(
+        fmt::format("the number of partitions S must be even and in [2, 24], got {}", s));
+  if (n < 2) return undefined<PboResult>(fmt::format("needs at least 2 trials, got {}", n));
+  if (sums.sum.size() != s * n || sums.sum_sq.size() != s * n)
+    return undefined<PboResult>(fmt::format("block sums hold {} values, expected {} blocks x {} trials",
+                                            sums.sum.size(), s, n));
+  for (double rows : sums.rows)
+    if (!(rows >= 1.0)) return undefined<PboResult>("every block needs at least one period");
+  BlockSums blocks;
+  blocks.trials = n;
+  blocks.sum = sums.sum;
+  blocks.sum_sq = sums.sum_sq;
+  blocks.rows = sums.rows;
+  blocks.total.assign(n, 0.0);
+  blocks.total_sq.assign(n, 0.0);
+  for (double rows : sums.rows) blocks.total_rows += rows;
+  for (std::size_t b = 0; b < s; ++b)
+    for (std::size_t i = 0; i < n; ++i) {
+      blocks.total[i] += blocks.sum[b * n + i];
+      blocks.total_sq[i] += blocks.sum_sq[b * n + i];
+    }
+  for (std::size_t i = 0; i < s * n; ++i) {
+    if (!std::isfinite(blocks.sum[i]) || !std::isfinite(blocks.sum_sq[i]) || !std::isfinite(blocks.total_sq[i % n]))
+      return undefined<PboResult>(fmt::format("the returns of trial {} are not finite", i % n));
   }
 
   // In-sample flags of every combination, in itertools.combinations(range(S), S/2) order.

@@ -13,6 +13,7 @@
 #include "qsweep/backtest.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
+#include "qsweep/overfitting.hpp"
 #include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -103,6 +104,92 @@ std::string csv_param(const std::string& toml) {
   std::string quoted = "\"";
   for (char c : v) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+// Deflated Sharpe ratio of the best variant and PBO over all variants, from the rows' block sums.
+json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<double>& best_returns) {
+  json j;
+  j["trials"] = rows.size();
+  std::vector<double> trial_sharpes;
+  bool same_periods = true;
+  for (const ResultRow& r : rows) {
+    same_periods = same_periods && r.observations == rows.front().observations;
+    double sum = 0.0, sum_sq = 0.0;
+    for (std::size_t b = 0; b < r.block_sum.size(); ++b) {
+      sum += r.block_sum[b];
+      sum_sq += r.block_sumsq[b];
+    }
+    const double t = static_cast<double>(r.observations);
+    const double variance = t > 1 ? (sum_sq - sum * sum / t) / (t - 1.0) : 0.0;
+    if (t > 1 && variance > 0.0) trial_sharpes.push_back((sum / t) / std::sqrt(variance));
+  }
+  json dsr;
+  if (trial_sharpes.size() != rows.size()) {
+    dsr["value"] = nullptr;
+    dsr["undefined_because"] = "some variants have flat or too short equity curves";
+  } else {
+    const auto result = deflated_sharpe_from_returns(best_returns, trial_sharpes);
+    if (result) {
+      dsr["value"] = result.value->probability;
+      dsr["expected_max_sharpe_per_period"] = result.value->expected_max_sharpe;
+    } else {
+      dsr["value"] = nullptr;
+      dsr["undefined_because"] = result.undefined_because;
+    }
+  }
+  if (const auto moments = return_moments(best_returns)) {
+    dsr["selected_sharpe_per_period"] = moments.value->sharpe;
+    dsr["selected_skewness"] = moments.value->skewness;
+    dsr["selected_kurtosis"] = moments.value->kurtosis;
+    dsr["observations"] = moments.value->count;
+  }
+  j["deflated_sharpe"] = dsr;
+
+  json pbo;
+  pbo["partitions"] = kPboPartitions;
+  if (!same_periods) {
+    pbo["value"] = nullptr;
+    pbo["undefined_because"] = "the variants cover different dates, so their returns cannot be compared period by period";
+  } else {
+    BlockReturnSums blocks;
+    blocks.trials = rows.size();
+    const std::size_t s = kPboPartitions;
+    const std::size_t t = rows.front().observations;
+    for (std::size_t b = 0; b < s; ++b) blocks.rows.push_back(static_cast<double>((b + 1) * t / s - b * t / s));
+    blocks.sum.resize(s * rows.size());
+    blocks.sum_sq.resize(s * rows.size());
+    for (std::size_t n = 0; n < rows.size(); ++n)
+      for (std::size_t b = 0; b < s; ++b) {
+        blocks.sum[b * rows.size() + n] = rows[n].block_sum[b];
+        blocks.sum_sq[b * rows.size() + n] = rows[n].block_sumsq[b];
+      }
+    PboOptions options;
+    options.threads = std::max(1u, available_cpus());
+    const auto result = probability_of_backtest_overfitting(blocks, options);
+    if (result) {
+      pbo["value"] = result.value->probability;
+      pbo["combinations"] = result.value->combinations;
+      pbo["logits"] = result.value->logits;
+    } else {
+      pbo["value"] = nullptr;
+      pbo["undefined_because"] = result.undefined_because;
+    }
+  }
+  j["pbo"] = pbo;
+
+  json warnings = json::array();
+  if (pbo["value"].is_number() && pbo["value"].get<double>() > 0.5)
+    warnings.push_back(fmt::format(
+        "Probability of backtest overfitting is {:.0f}%: in most train/test splits the variant that looked best "
+        "in-sample did worse than the median variant out of sample. The ranking is more likely luck than skill.",
+        pbo["value"].get<double>() * 100.0));
+  if (dsr["value"].is_number() && dsr["value"].get<double>() < 0.95)
+    warnings.push_back(fmt::format(
+        "Deflated Sharpe ratio of the best variant is {:.2f} (< 0.95): after accounting for the {} variants tried, "
+        "its Sharpe ratio is not significantly above what the best of that many random strategies would show.",
+        dsr["value"].get<double>(), rows.size()));
+  j["warnings"] = warnings;
+  return j;
 }
 
 }  // namespace
@@ -293,11 +380,14 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   const std::uint64_t median_id = rows[order[(order.size() - 1) / 2]].id;
   if (std::find(curve_ids.begin(), curve_ids.end(), median_id) == curve_ids.end()) curve_ids.push_back(median_id);
   std::map<Day, std::vector<std::optional<double>>> curves;
+  std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
   for (std::size_t c = 0; c < curve_ids.size(); ++c) {
     const Config config = config_of(curve_ids[c]);
     std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
     const PreparedSession session(data, config.strategy, strategy->assets());
     const SessionResult result = run_session(session, *strategy, RecordOptions{false, false, false});
+    if (c == 0)
+      for (std::size_t i = 1; i < result.equity.size(); ++i) best_returns.push_back(result.equity[i] / result.equity[i - 1] - 1.0);
     for (std::size_t i = 0; i < result.dates.size(); ++i) {
       auto& line = curves[result.dates[i]];
       line.resize(curve_ids.size());
@@ -335,6 +425,7 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
     ranking.push_back(entry);
   }
   summary["ranking"] = ranking;
+  summary["overfitting"] = overfitting_summary(rows, best_returns);
   write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n");
 }
 
