@@ -125,6 +125,10 @@ class OrderSizer {
       const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
       for (AssetIndex a : by_ticker_) {
         if (!in_target_[a]) continue;
+        if (weights[a] == 0.0) {  // floor((0 - fee(0)) / price) = 0: skip the divisions
+          add_order(a, 0.0, portfolio, orders);
+          continue;
+        }
         const double w = rescale ? weights[a] / sum : weights[a];
         const double dollars = budget * w;
         const double cost = portfolio.fee(dollars);
@@ -139,6 +143,10 @@ class OrderSizer {
       const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
       for (AssetIndex a : by_ticker_) {
         if (!in_target_[a]) continue;
+        if (weights[a] == 0.0) {  // trunc(trunc(0 - fee(0)) / price) = 0
+          add_order(a, 0.0, portfolio, orders);
+          continue;
+        }
         const double w = rescale ? weights[a] * ratio : weights[a];
         const double dollars = equity * w;
         const double after_cost = dollars - portfolio.fee(dollars);
@@ -251,17 +259,19 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       }
     }
     if (!queue.empty()) {
-      std::stable_sort(queue.begin(), queue.end(), [](const Order& x, const Order& y) {
-        return (x.quantity < 0.0) > (y.quantity < 0.0);
-      });
+      // All sells first, then all buys, each in queue order (QSTrader's stable sort by direction).
       std::size_t kept = 0;
-      for (const Order& o : queue) {
-        if (!qstrader && !session.has_bar(o.asset, t)) {
-          queue[kept++] = o;  // strict: wait for the asset's next real bar
-          continue;
+      for (const bool sells : {true, false}) {
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+          const Order o = queue[i];
+          if (o.quantity == 0.0 || (o.quantity < 0.0) != sells) continue;
+          if (!qstrader && !session.has_bar(o.asset, t)) continue;  // strict: wait for its next real bar
+          portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
+          queue[i].quantity = 0.0;  // done
         }
-        portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
       }
+      for (const Order& o : queue)
+        if (o.quantity != 0.0) queue[kept++] = o;
       queue.resize(kept);
     }
 
