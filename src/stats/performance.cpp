@@ -22,6 +22,43 @@ double compound(std::span<const double> returns) {
   return std::exp(log_sum) - 1.0;
 }
 
+// np.percentile(q) with linear interpolation of non-empty sorted values.
+double percentile_of_sorted(std::span<const double> sorted, double q) {
+  const double pos = (static_cast<double>(sorted.size()) - 1.0) * q / 100.0;
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  const double t = pos - static_cast<double>(lo);
+  const double a = sorted[lo];
+  const double b = sorted[hi];
+  const double diff = b - a;
+  // numpy's _lerp: a + diff*t, or b - diff*(1-t) for t >= 0.5.
+  return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
+}
+
+// np.median of sorted values: the middle value, or the mean of the two middle ones.
+double np_median_sorted(std::span<const double> sorted) {
+  const std::size_t n = sorted.size();
+  if (n % 2 == 1) return sorted[n / 2];
+  return (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+}
+
+std::optional<double> max_of(std::span<const double> values) {
+  if (values.empty()) return std::nullopt;
+  return *std::max_element(values.begin(), values.end());
+}
+
+std::optional<double> min_of(std::span<const double> values) {
+  if (values.empty()) return std::nullopt;
+  return *std::min_element(values.begin(), values.end());
+}
+
+std::vector<double> values_of(const std::vector<PeriodReturn>& period_returns) {
+  std::vector<double> out;
+  out.reserve(period_returns.size());
+  for (const PeriodReturn& p : period_returns) out.push_back(p.value);
+  return out;
+}
+
 }  // namespace
 
 double pairwise_sum(std::span<const double> a) noexcept {
@@ -66,18 +103,37 @@ double np_std(std::span<const double> values, int ddof) noexcept {
 double np_percentile(std::vector<double> values, double q) {
   if (values.empty()) return kNaN;
   std::sort(values.begin(), values.end());
-  const double pos = (static_cast<double>(values.size()) - 1.0) * q / 100.0;
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  const double t = pos - static_cast<double>(lo);
-  const double a = values[lo];
-  const double b = values[hi];
-  const double diff = b - a;
-  // numpy's _lerp: a + diff*t, or b - diff*(1-t) for t >= 0.5.
-  return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
+  return percentile_of_sorted(values, q);
 }
 
-PerformanceStats compute_performance(std::span<const Day> dates, std::span<const double> equity, Mode mode) {
+std::optional<Quantiles> quantiles_of(std::span<const double> values) {
+  if (values.empty()) return std::nullopt;
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  Quantiles q;
+  q.min = sorted.front();
+  q.lq = percentile_of_sorted(sorted, 25.0);
+  q.med = np_median_sorted(sorted);
+  q.uq = percentile_of_sorted(sorted, 75.0);
+  q.max = sorted.back();
+  return q;
+}
+
+std::vector<std::optional<double>> rolling_sharpe(std::span<const double> returns, std::size_t window,
+                                                  double periods_per_year) {
+  std::vector<std::optional<double>> out(returns.size());
+  if (window < 2) return out;
+  const double sqrt_periods = std::sqrt(periods_per_year);
+  for (std::size_t i = window - 1; i < returns.size(); ++i) {
+    const auto slice = returns.subspan(i + 1 - window, window);
+    const double sd = np_std(slice, 1);
+    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * np_mean(slice) / sd);
+  }
+  return out;
+}
+
+PerformanceStats compute_performance(std::span<const Day> dates, std::span<const double> equity, Mode mode,
+                                     StatsDetail detail) {
   PerformanceStats s;
   const std::size_t n = equity.size();
   s.points = n;
@@ -137,23 +193,43 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
     s.max_drawdown_duration = std::max(s.max_drawdown_duration, run);
   }
 
+  const double years = mode == Mode::qstrader ? static_cast<double>(n) / 252.0 : calendar_years;
+  if (years > 0.0) s.years = years;
+  if (s.cagr && s.max_drawdown > 0.0) s.calmar = finite_or_null(*s.cagr / s.max_drawdown);
+  if (detail == StatsDetail::core) return s;
+
   // Monthly and yearly compounded returns, in date order.
+  std::vector<CivilDate> civil(n);
+  for (std::size_t i = 0; i < n; ++i) civil[i] = civil_from_day(dates[i]);
   std::size_t begin = 0;
   for (std::size_t i = 1; i <= n; ++i) {
-    const CivilDate prev = civil_from_day(dates[i - 1]);
-    if (i < n) {
-      const CivilDate cur = civil_from_day(dates[i]);
-      if (cur.year == prev.year && cur.month == prev.month) continue;
-    }
+    const CivilDate& prev = civil[i - 1];
+    if (i < n && civil[i].year == prev.year && civil[i].month == prev.month) continue;
     s.monthly_returns.push_back({prev.year, prev.month, compound(std::span(s.returns).subspan(begin, i - begin))});
     begin = i;
   }
   begin = 0;
   for (std::size_t i = 1; i <= n; ++i) {
-    const int prev = civil_from_day(dates[i - 1]).year;
-    if (i < n && civil_from_day(dates[i]).year == prev) continue;
+    const int prev = civil[i - 1].year;
+    if (i < n && civil[i].year == prev) continue;
     s.yearly_returns.push_back({prev, 0, compound(std::span(s.returns).subspan(begin, i - begin))});
     begin = i;
+  }
+
+  const std::vector<double> monthly = values_of(s.monthly_returns);
+  const std::vector<double> yearly = values_of(s.yearly_returns);
+  s.daily_quantiles = quantiles_of(s.returns);
+  s.monthly_quantiles = quantiles_of(monthly);
+  s.yearly_quantiles = quantiles_of(yearly);
+
+  if (n > 1) {
+    const auto real_returns = std::span<const double>(s.returns).subspan(1);
+    s.best_day = max_of(real_returns);
+    s.worst_day = min_of(real_returns);
+    s.best_month = max_of(monthly);
+    s.worst_month = min_of(monthly);
+    s.best_year = max_of(yearly);
+    s.worst_year = min_of(yearly);
   }
   return s;
 }

@@ -14,6 +14,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/overfitting.hpp"
+#include "qsweep/report.hpp"
 #include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -42,11 +43,7 @@ const std::vector<Column>& columns() {
        [](const SessionResult&, const PerformanceStats& s) {
          return std::optional<double>(static_cast<double>(s.max_drawdown_duration));
        }},
-      {"calmar",
-       [](const SessionResult&, const PerformanceStats& s) -> std::optional<double> {
-         if (!s.cagr || s.max_drawdown <= 0.0) return std::nullopt;
-         return *s.cagr / s.max_drawdown;
-       }},
+      {"calmar", [](const SessionResult&, const PerformanceStats& s) { return s.calmar; }},
       {"final_equity",
        [](const SessionResult& r, const PerformanceStats&) -> std::optional<double> {
          if (r.equity.empty()) return std::nullopt;
@@ -427,6 +424,7 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   summary["ranking"] = ranking;
   summary["overfitting"] = overfitting_summary(rows, best_returns);
   write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n");
+  write_sweep_report(out);
 }
 
 }  // namespace qsweep::sweep

@@ -152,7 +152,8 @@ ResultRow run_variant(std::uint64_t id, const VariantFactory& factory, SessionPo
   record.positions = false;
   record.rebalances = false;
   const SessionResult result = run_session(*session, config.strategy, *strategy, record);
-  const PerformanceStats stats = compute_performance(result.dates, result.equity, config.strategy.mode);
+  const PerformanceStats stats =
+      compute_performance(result.dates, result.equity, config.strategy.mode, StatsDetail::core);
   ResultRow row = make_result_row(id, result, stats, partitions);
   row.asset_days = static_cast<double>(tickers.size()) * static_cast<double>(session->day_count());
   return row;
@@ -175,6 +176,7 @@ std::string manifest_text(const SweepSpec& spec, const toml::table& base, const 
   m["valid_variants"] = valid;
   m["skipped_variants"] = skipped;
   m["rank_by"] = spec.rank_by;
+  if (!spec.heatmap.empty()) m["heatmap"] = spec.heatmap;  // the report's heatmap axes
   m["pbo_partitions"] = partitions;
   json files = json::object();
   for (const AssetSeries& s : data.assets()) files[s.path.filename().string()] = {{"sha256", s.sha256}, {"rows", s.size()}};
@@ -233,6 +235,13 @@ SweepSummary run_sweep(const SweepOptions& options) {
   for (const std::string& assignment : options.overrides) config::apply_assignment(root, assignment);
   SweepSpec spec = spec_from_table(root, path);
   if (!options.heatmap.empty()) spec.heatmap = options.heatmap;
+  for (const std::string& key : options.heatmap) {
+    const auto& dims = spec.grid.dimensions();
+    if (std::none_of(dims.begin(), dims.end(), [&](const SweepDimension& d) { return d.key == key; }))
+      throw UsageError(fmt::format("--heatmap: '{}' is not a swept key", key));
+  }
+  if (options.heatmap.size() == 2 && options.heatmap[0] == options.heatmap[1])
+    throw UsageError("--heatmap: expects two different swept keys");
   root.erase("sweep");
   if (!is_result_column(spec.rank_by)) {
     throw InputError(fmt::format("{}: sweep.rank_by: '{}' is not a statistic (one of: {})", path.string(),
