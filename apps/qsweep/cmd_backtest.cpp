@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "qsweep/backtest.hpp"
+#include "qsweep/error.hpp"
 #include "qsweep/strategy.hpp"
 
 namespace fs = std::filesystem;
@@ -34,8 +35,13 @@ Command add_backtest(CLI::App& app) {
   return [opts] {
     for (const std::string& plugin : opts->plugins) load_strategy_plugin(plugin);
     const Config config = load_config(opts->config, opts->overrides);
+    fs::path out = opts->out.empty() ? fs::path("runs") / config.name : fs::path(opts->out).lexically_normal();
+    if (!out.has_filename()) out = out.parent_path();  // "--out dir/" names the folder "dir"
+    // The output folder replaces an existing folder, never a file the user may still need.
+    std::error_code ec;
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+      throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out.string()));
     const BacktestRun run = run_backtest(config);
-    const fs::path out = opts->out.empty() ? fs::path("runs") / config.name : fs::path(opts->out);
     write_backtest_outputs(run, out);
     if (opts->json) {
       fmt::print("{}", summary_json(run));

@@ -24,7 +24,7 @@ Command add_data(CLI::App& app) {
     const auto problems = check_data_dir(opts->dir, LoadOptions{!opts->raw});
     for (const DataProblem& p : problems) fmt::print("{}\n", p.to_string());
     if (!problems.empty()) {
-      fmt::print(stderr, "qsweep: {} problem{} found in {}\n", problems.size(), problems.size() == 1 ? "" : "s", opts->dir);
+      fmt::print(stderr, "qsweep: error: {} problem{} found in {}\n", problems.size(), problems.size() == 1 ? "" : "s", opts->dir);
       return static_cast<int>(ExitCode::input);
     }
     fmt::print("{}: all files OK\n", opts->dir);

@@ -42,8 +42,11 @@ using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::ve
 class StrategyParams {
  public:
   StrategyParams() = default;
+  // `origin` prefixes messages (the config file); `locations` optionally maps a key to a more
+  // precise prefix such as "file.toml:12" or "file.toml (--set)".
   StrategyParams(std::string kind, std::string key_prefix, std::string origin,
-                 std::map<std::string, ParamValue> values);
+                 std::map<std::string, ParamValue> values,
+                 std::map<std::string, std::string> locations = {});
 
   const std::string& kind() const noexcept { return kind_; }
   // "strategy" or "benchmark": the config table the parameters came from.
@@ -70,6 +73,7 @@ class StrategyParams {
   std::string key_prefix_;
   std::string origin_;  // config file path, for messages
   std::map<std::string, ParamValue> values_;
+  std::map<std::string, std::string> locations_;  // key -> "file:line", for messages
   mutable std::map<std::string, bool> used_;
 };
 

@@ -43,8 +43,9 @@ struct DataProblem {
 };
 
 // Parses one CSV file. Reads columns Date, Open, Close and Adj Close (or "Adjusted Close") in
-// any order; High, Low, Volume and unknown columns are ignored. Throws InputError (bad content)
-// or IoError (unreadable) on the first problem.
+// any order; High, Low, Volume and unknown columns are ignored (a required column named twice is
+// an error). Throws InputError (missing file or bad content) or IoError (exists but unreadable)
+// on the first problem.
 AssetSeries load_asset_csv(const std::filesystem::path& path, std::string ticker,
                            const LoadOptions& options = {});
 

@@ -7,6 +7,7 @@
 
 #include "config/config_toml.hpp"
 #include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
 
 namespace fs = std::filesystem;
 
@@ -30,12 +31,15 @@ const char* to_string(RebalanceFrequency frequency) noexcept {
 // StrategyParams
 
 StrategyParams::StrategyParams(std::string kind, std::string key_prefix, std::string origin,
-                               std::map<std::string, ParamValue> values)
+                               std::map<std::string, ParamValue> values,
+                               std::map<std::string, std::string> locations)
     : kind_(std::move(kind)), key_prefix_(std::move(key_prefix)), origin_(std::move(origin)),
-      values_(std::move(values)) {}
+      values_(std::move(values)), locations_(std::move(locations)) {}
 
 void StrategyParams::fail(const std::string& name, const std::string& message) const {
-  throw InputError(fmt::format("{}: {}.{}: {}", origin_, key_prefix_, name, message));
+  const auto located = locations_.find(name);
+  const std::string& where = located != locations_.end() ? located->second : origin_;
+  throw InputError(fmt::format("{}: {}.{}: {}", where, key_prefix_, name, message));
 }
 
 bool StrategyParams::has(const std::string& name) const {
@@ -104,10 +108,19 @@ Config load_config(const fs::path& path, const std::vector<std::string>& overrid
 namespace config {
 namespace {
 
-std::string where(const fs::path& path, const toml::node& node) {
+// Where the values of a config table came from, for messages.
+struct Origin {
+  const fs::path& path;  // the config file
+  bool parsed = true;    // the root table was parsed from `path`, not copied (a sweep variant)
+};
+
+// "file:line" for a node parsed from the config file. A node without a source path was set by
+// --set (copies, as set_value makes, drop toml++'s source information): "file (--set)". In a
+// copied root every node lacks a source; then just "file".
+std::string where(const Origin& origin, const toml::node& node) {
   const auto& src = node.source();
-  if (src.begin.line == 0) return fmt::format("{} (--set)", path.string());
-  return fmt::format("{}:{}", path.string(), src.begin.line);
+  if (src.path != nullptr) return fmt::format("{}:{}", origin.path.string(), src.begin.line);
+  return origin.parsed ? fmt::format("{} (--set)", origin.path.string()) : origin.path.string();
 }
 
 const char* type_name(const toml::node& node) {
@@ -126,8 +139,8 @@ const char* type_name(const toml::node& node) {
 // be reported.
 class TableReader {
  public:
-  TableReader(const toml::table* table, std::string prefix, const fs::path& path)
-      : table_(table), prefix_(std::move(prefix)), path_(path) {}
+  TableReader(const toml::table* table, std::string prefix, const Origin& origin)
+      : table_(table), prefix_(std::move(prefix)), origin_(origin) {}
 
   const toml::node* node(std::string_view key) {
     read_.insert(std::string(key));
@@ -137,10 +150,10 @@ class TableReader {
     return prefix_.empty() ? std::string(key) : fmt::format("{}.{}", prefix_, key);
   }
   [[noreturn]] void fail(const toml::node& at, std::string_view key, const std::string& message) const {
-    throw InputError(fmt::format("{}: {}: {}", where(path_, at), key_path(key), message));
+    throw InputError(fmt::format("{}: {}: {}", where(origin_, at), key_path(key), message));
   }
   [[noreturn]] void fail_missing(std::string_view key) const {
-    throw InputError(fmt::format("{}: {}: required key is missing", path_.string(), key_path(key)));
+    throw InputError(fmt::format("{}: {}: required key is missing", origin_.path.string(), key_path(key)));
   }
 
   std::optional<double> number(std::string_view key) {
@@ -195,7 +208,7 @@ class TableReader {
  private:
   const toml::table* table_;
   std::string prefix_;
-  const fs::path& path_;
+  const Origin& origin_;
   std::set<std::string> read_;
 };
 
@@ -268,9 +281,9 @@ void read_fees(TableReader& reader, FeeConfig& fees) {
   reader.check_unknown();
 }
 
-ParamValue to_param(const toml::node& node, const std::string& key_path, const fs::path& path) {
+ParamValue to_param(const toml::node& node, const std::string& key_path, const Origin& origin) {
   auto bad = [&](const std::string& message) -> InputError {
-    return InputError(fmt::format("{}: {}: {}", where(path, node), key_path, message));
+    return InputError(fmt::format("{}: {}: {}", where(origin, node), key_path, message));
   };
   if (auto b = node.value_exact<bool>()) return *b;
   if (auto i = node.value_exact<std::int64_t>()) return *i;
@@ -288,11 +301,15 @@ ParamValue to_param(const toml::node& node, const std::string& key_path, const f
   if (const auto* tbl = node.as_table()) {
     WeightList weights;
     for (const auto& [k, v] : *tbl) {
+      // Located at the entry itself: it may come from --set while the table is in the file.
+      auto bad_entry = [&](const char* message) {
+        return InputError(fmt::format("{}: {}: {}: {}", where(origin, v), key_path, k.str(), message));
+      };
       double w = 0.0;
       if (auto d = v.value_exact<double>()) w = *d;
       else if (auto i = v.value_exact<std::int64_t>()) w = static_cast<double>(*i);
-      else throw bad(fmt::format("{}: expected a number", k.str()));
-      if (!std::isfinite(w)) throw bad(fmt::format("{}: must be finite", k.str()));
+      else throw bad_entry("expected a number");
+      if (!std::isfinite(w)) throw bad_entry("must be finite");
       weights.emplace_back(std::string(k.str()), w);
     }
     // toml++ keeps tables sorted by key; weights are order-independent by design.
@@ -301,26 +318,28 @@ ParamValue to_param(const toml::node& node, const std::string& key_path, const f
   throw bad(fmt::format("unsupported value type ({})", type_name(node)));
 }
 
-StrategyParams read_strategy(const toml::table& table, const std::string& prefix, const fs::path& path,
+StrategyParams read_strategy(const toml::table& table, const std::string& prefix, const Origin& origin,
                              const std::set<std::string>& skip) {
   std::map<std::string, ParamValue> values;
+  std::map<std::string, std::string> locations;
   std::string kind;
   for (const auto& [k, v] : table) {
     const std::string key(k.str());
     if (skip.count(key)) continue;
+    locations.emplace(key, where(origin, v));
     if (key == "kind") {
       auto s = v.value_exact<std::string>();
-      if (!s) throw InputError(fmt::format("{}: {}.kind: expected a string", where(path, v), prefix));
+      if (!s) throw InputError(fmt::format("{}: {}.kind: expected a string", where(origin, v), prefix));
       kind = *s;
       continue;
     }
-    values.emplace(key, to_param(v, prefix + "." + key, path));
+    values.emplace(key, to_param(v, prefix + "." + key, origin));
   }
   if (kind.empty()) {
     if (values.count("weights")) kind = "fixed_weights";
-    else throw InputError(fmt::format("{}: {}.kind: required key is missing", path.string(), prefix));
+    else throw InputError(fmt::format("{}: {}.kind: required key is missing", origin.path.string(), prefix));
   }
-  return StrategyParams(kind, prefix, path.string(), std::move(values));
+  return StrategyParams(kind, prefix, origin.path.string(), std::move(values), std::move(locations));
 }
 
 void validate_session(const SessionConfig& s, const fs::path& path, const std::string& table) {
@@ -340,8 +359,10 @@ void validate_session(const SessionConfig& s, const fs::path& path, const std::s
 
 toml::table parse_file(const fs::path& path) {
   if (!fs::exists(path)) throw IoError(fmt::format("{}: config file not found", path.string()));
+  if (!fs::is_regular_file(path)) throw IoError(fmt::format("{}: not a regular file", path.string()));
+  const std::string text = read_file(path);  // IoError when unreadable
   try {
-    return toml::parse_file(path.string());
+    return toml::parse(text, path.string());
   } catch (const toml::parse_error& e) {
     throw InputError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
                                  e.source().begin.column, e.description()));
@@ -371,11 +392,16 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
 }
 
 void apply_assignment(toml::table& root, std::string_view assignment) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
   const std::size_t eq = assignment.find('=');
-  if (eq == std::string_view::npos || eq == 0)
+  const std::string_view key = trim(assignment.substr(0, eq));
+  if (eq == std::string_view::npos || key.empty())
     throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
-  const std::string_view key = assignment.substr(0, eq);
-  const std::string_view text = assignment.substr(eq + 1);
+  const std::string_view text = trim(assignment.substr(eq + 1));
   toml::table parsed;
   try {
     parsed = toml::parse(fmt::format("v = {}", text));
@@ -390,11 +416,12 @@ Config from_table(const toml::table& root, const fs::path& path) {
   config.path = path;
   config.name = path.stem().string();
   const fs::path base = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const Origin origin{path, root.source().path != nullptr};
 
-  TableReader top(&root, "", path);
+  TableReader top(&root, "", origin);
   // [data]
   {
-    TableReader data(top.subtable("data"), "data", path);
+    TableReader data(top.subtable("data"), "data", origin);
     const auto dir = data.string("dir");
     config.data_dir = dir ? base / *dir : base / "data";
     if (auto adjust = data.boolean("adjust")) config.adjust_prices = *adjust;
@@ -413,7 +440,7 @@ Config from_table(const toml::table& root, const fs::path& path) {
   // [universe] ticker = "YYYY-MM-DD"
   std::vector<std::pair<std::string, Day>> universe;
   {
-    TableReader reader(top.subtable("universe"), "universe", path);
+    TableReader reader(top.subtable("universe"), "universe", origin);
     if (reader.table()) {
       for (const auto& [k, v] : *reader.table()) universe.emplace_back(std::string(k.str()), *reader.date(k.str()));
     }
@@ -422,13 +449,13 @@ Config from_table(const toml::table& root, const fs::path& path) {
   SessionConfig session;
   session.label = "strategy";
   {
-    TableReader bt(top.subtable("backtest"), "backtest", path);
+    TableReader bt(top.subtable("backtest"), "backtest", origin);
     if (!bt.table()) throw InputError(fmt::format("{}: [backtest]: required table is missing", path.string()));
     if (!bt.node("start")) bt.fail_missing("start");
     if (!bt.node("end")) bt.fail_missing("end");
     read_session_keys(bt, session);
     bt.check_unknown();
-    TableReader fees(top.subtable("fees"), "fees", path);
+    TableReader fees(top.subtable("fees"), "fees", origin);
     read_fees(fees, session.fees);
   }
   session.universe_entries = universe;
@@ -436,23 +463,25 @@ Config from_table(const toml::table& root, const fs::path& path) {
   const toml::table* strategy_table = top.subtable("strategy");
   if (!strategy_table) throw InputError(fmt::format("{}: [strategy]: required table is missing", path.string()));
   config.strategy = session;
-  config.strategy.strategy = read_strategy(*strategy_table, "strategy", path, {});
+  config.strategy.strategy = read_strategy(*strategy_table, "strategy", origin, {});
   validate_session(config.strategy, path, "backtest");
 
   // [benchmark]: strategy keys plus overrides of [backtest] keys and a [benchmark.fees] table.
   if (const toml::table* bench = top.subtable("benchmark")) {
     SessionConfig b = session;
     b.label = "benchmark";
-    TableReader reader(bench, "benchmark", path);
+    TableReader reader(bench, "benchmark", origin);
     read_session_keys(reader, b);
+    // The weekday inherited from [backtest] only applies while the schedule stays weekly.
+    if (!bench->contains("weekday") && b.rebalance != RebalanceFrequency::weekly) b.weekday = -1;
     if (const toml::table* fees_table = reader.subtable("fees")) {
-      TableReader fees(fees_table, "benchmark.fees", path);
+      TableReader fees(fees_table, "benchmark.fees", origin);
       b.fees = FeeConfig{};
       read_fees(fees, b.fees);
     }
     std::set<std::string> skip = session_keys();
     skip.insert("fees");
-    b.strategy = read_strategy(*bench, "benchmark", path, skip);
+    b.strategy = read_strategy(*bench, "benchmark", origin, skip);
     validate_session(b, path, "benchmark");
     config.benchmark = std::move(b);
   }

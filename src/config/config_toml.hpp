@@ -24,7 +24,9 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
 void apply_assignment(toml::table& root, std::string_view assignment);
 
 // Builds and validates the typed config from a parsed table. `path` is the config file (used
-// for relative paths and messages). Throws InputError.
+// for relative paths and messages). Messages give "file:line", or "file (--set)" for values
+// set after parsing; a root that is a copy (toml++ copies drop line information, e.g. a sweep
+// variant) gives just "file". Throws InputError.
 Config from_table(const toml::table& root, const std::filesystem::path& path);
 
 }  // namespace qsweep::config

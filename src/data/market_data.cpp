@@ -27,6 +27,7 @@ namespace {
 class ProblemSink {
  public:
   explicit ProblemSink(std::vector<DataProblem>* out) : out_(out) {}
+  bool collecting() const noexcept { return out_ != nullptr; }
   void report(DataProblem problem) {
     if (out_ == nullptr) throw InputError(problem.to_string());
     out_->push_back(std::move(problem));
@@ -71,11 +72,20 @@ constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
 
 std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
                                      const LoadOptions& options, ProblemSink& sink) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    sink.report({path, 0, "", "file not found"});
+    return std::nullopt;
+  }
+  // A file that exists but cannot be read is an IoError (when throwing), not bad content.
+  const bool regular = fs::is_regular_file(path, ec);
   std::string content;
   try {
+    if (!regular) throw IoError(fmt::format("{}: cannot read: not a regular file", path.string()));
     content = read_file(path);
-  } catch (const IoError& e) {
-    sink.report({path, 0, "", fs::exists(path) ? "cannot read the file" : "file not found"});
+  } catch (const IoError&) {
+    if (!sink.collecting()) throw;
+    sink.report({path, 0, "", regular ? "cannot read the file" : "cannot read the file: not a regular file"});
     return std::nullopt;
   }
   const std::size_t problems_before = sink.count();
@@ -86,21 +96,32 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   std::size_t eol = text.find('\n');
   std::string_view header = text.substr(0, eol);
   if (trim(header).empty()) {
-    sink.report({path, 1, "", "empty file: expected a header line starting with Date"});
+    const bool blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+    sink.report({path, 1, "", blank ? "empty file: expected a header line starting with Date"
+                                    : "line 1 is blank: expected a header line starting with Date"});
     return std::nullopt;
   }
   std::vector<std::string_view> fields;
   split_fields(header, fields);
   std::size_t col_date = kMissing, col_open = kMissing, col_close = kMissing, col_adj = kMissing;
+  bool header_ok = true;
+  // A second column with the same meaning would make the file ambiguous.
+  auto assign = [&](std::size_t& col, std::size_t i, std::string_view name) {
+    if (col != kMissing) {
+      sink.report({path, 1, std::string(name), fmt::format("column appears twice (as '{}' and '{}')",
+                                                           fields[col], fields[i])});
+      header_ok = false;
+    }
+    col = i;
+  };
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const std::string_view name = fields[i];
-    if (name == "Date") col_date = i;
-    else if (name == "Open") col_open = i;
-    else if (name == "Close") col_close = i;
-    else if (name == "Adj Close" || name == "Adjusted Close") col_adj = i;
+    if (name == "Date") assign(col_date, i, name);
+    else if (name == "Open") assign(col_open, i, name);
+    else if (name == "Close") assign(col_close, i, name);
+    else if (name == "Adj Close" || name == "Adjusted Close") assign(col_adj, i, "Adj Close");
   }
   const std::size_t n_columns = fields.size();
-  bool header_ok = true;
   auto require = [&](std::size_t col, const char* name) {
     if (col == kMissing) {
       sink.report({path, 1, name, "required column is missing from the header"});
@@ -221,8 +242,12 @@ std::vector<DataProblem> check_data_dir(const fs::path& dir, const LoadOptions& 
     return problems;
   }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ".csv") files.push_back(entry.path());
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".csv") files.push_back(it->path());
+  if (ec) {
+    problems.push_back({dir, 0, "", fmt::format("cannot list the folder: {}", ec.message())});
+    return problems;
+  }
   std::sort(files.begin(), files.end());
   if (files.empty()) problems.push_back({dir, 0, "", "no *.csv files"});
   for (const fs::path& file : files)
