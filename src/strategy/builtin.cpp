@@ -61,6 +61,35 @@ struct DayTable {
   }
 };
 
+// Each close's growth factor 1 + (c[i]/c[i-1] - 1), per asset and day, shared by every lookback:
+// momentum over a window is then a product of factors, the same doubles in the same order as
+// momentum_signal() computes, without its divisions.
+struct GrowthFactors {
+  std::vector<double> factors;  // assets × days; index 0 of each asset unused
+  std::size_t days = 0;
+
+  static GrowthFactors build(const PreparedSession& s) {
+    GrowthFactors g;
+    g.days = s.day_count();
+    g.factors.assign(s.asset_count() * g.days, 0.0);
+    for (AssetIndex a = 0; a < s.asset_count(); ++a) {
+      const std::span<const double> c = s.closes(a);
+      for (std::size_t i = 1; i < g.days; ++i) g.factors[a * g.days + i] = 1.0 + (c[i] / c[i - 1] - 1.0);
+    }
+    return g;
+  }
+  // momentum_signal() of the closes [first, last] (day indices) of asset a.
+  double momentum(AssetIndex a, std::ptrdiff_t first, std::ptrdiff_t last, std::size_t lookback) const noexcept {
+    const std::ptrdiff_t available = last - first + 1;
+    const std::ptrdiff_t n = std::min(available, static_cast<std::ptrdiff_t>(lookback) + 1);
+    if (n < 2) return 0.0;
+    const double* f = factors.data() + a * days;
+    double product = f[last - n + 2];
+    for (std::ptrdiff_t i = last - n + 3; i <= last; ++i) product *= f[i];
+    return product - 1.0;
+  }
+};
+
 // Constant target weights at every rebalance (QSTrader's FixedSignalsAlphaModel).
 class FixedWeights final : public Strategy {
  public:
@@ -117,8 +146,14 @@ class Momentum final : public Strategy {
         const std::size_t lookback = lookback_;
         table_ = ctx.indicators->get<DayTable>(
             fmt::format("momentum:{}", lookback_),
-            [lookback](const PreparedSession& s) {
-              return DayTable::build(s, [&](AssetIndex a, std::size_t t) { return momentum_signal(s.history(a, static_cast<std::ptrdiff_t>(t)), lookback); });
+            [lookback, cache = ctx.indicators](const PreparedSession& s) {
+              const auto factors = cache->get<GrowthFactors>("growth_factors", &GrowthFactors::build);
+              return DayTable::build(s, [&](AssetIndex a, std::size_t t) {
+                return factors->momentum(a, static_cast<std::ptrdiff_t>(s.entry_index(a)),
+                                         std::min(static_cast<std::ptrdiff_t>(t),
+                                                  static_cast<std::ptrdiff_t>(s.exit_index(a))),
+                                         lookback);
+              });
             });
       }
       shared = table_->row(ctx.day_index);

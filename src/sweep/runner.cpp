@@ -323,6 +323,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
   std::vector<ResultRow> finished;
   std::exception_ptr failure;
   std::atomic<std::size_t> next{0};
+  const std::size_t chunk = std::clamp<std::size_t>(pending.size() / (std::size_t{jobs} * 16), 1, 64);
   std::atomic<std::size_t> workers_left{jobs};
   StopSignals stop_signals;
   const auto started = std::chrono::steady_clock::now();
@@ -344,10 +345,14 @@ SweepSummary run_sweep(const SweepOptions& options) {
             std::lock_guard lock(mutex);
             if (failure) break;
           }
-          const std::size_t i = next.fetch_add(1);
-          if (i >= pending.size()) break;
-          batch.push_back(run_variant(pending[i], factory, pool, partitions));
-          if (batch.size() >= 8) flush();
+          // Claim a run of consecutive ids: neighbours share indicator tables, so workers on
+          // different runs rarely wait for each other's computations.
+          const std::size_t first = next.fetch_add(chunk);
+          if (first >= pending.size()) break;
+          for (std::size_t i = first; i < std::min(first + chunk, pending.size()) && !g_stop.load(); ++i) {
+            batch.push_back(run_variant(pending[i], factory, pool, partitions));
+            if (batch.size() >= 8) flush();
+          }
         }
         flush();
       } catch (...) {
