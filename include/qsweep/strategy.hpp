@@ -18,6 +18,8 @@ namespace qsweep {
 // Index of an asset in Strategy::assets().
 using AssetIndex = std::size_t;
 
+class IndicatorCache;  // engine.hpp: indicator tables shared by every run of one session
+
 // Closes a strategy may look at, as QSTrader's signal buffers see them: for each asset, the
 // close of every simulated day from the day it joined the universe through the decision day,
 // oldest first. In qstrader mode these include QSTrader's stale holiday closes and its
@@ -37,6 +39,9 @@ struct DecisionContext {
                                         // (QSTrader's SignalsCollection.warmup)
   std::span<const AssetIndex> universe; // assets tradable now, in ranking order: ties keep it
   const PriceHistory* history = nullptr;
+  // Memo for indicators that many runs of the same session share (e.g. a sweep's variants);
+  // null when the caller provides none. A strategy must give the same weights with or without it.
+  IndicatorCache* indicators = nullptr;
 };
 
 // A long-lived object per session. Not required to be thread-safe: each session (and each
@@ -85,6 +90,8 @@ void load_strategy_plugin(const std::string& path);
 #define QSWEEP_PLUGIN_ABI 1
 
 // Defines a plug-in's entry points: QSWEEP_PLUGIN(registry) { registry.add("kind", ...); }
+// They stay exported when the plug-in is built with -fvisibility=hidden.
+#define QSWEEP_PLUGIN_EXPORT __attribute__((visibility("default")))
 #define QSWEEP_PLUGIN(registry_name)                                                      \
-  extern "C" int qsweep_plugin_abi() { return QSWEEP_PLUGIN_ABI; }                        \
-  extern "C" void qsweep_register(::qsweep::StrategyRegistry& registry_name)
+  extern "C" QSWEEP_PLUGIN_EXPORT int qsweep_plugin_abi() { return QSWEEP_PLUGIN_ABI; }   \
+  extern "C" QSWEEP_PLUGIN_EXPORT void qsweep_register(::qsweep::StrategyRegistry& registry_name)

@@ -1,0 +1,233 @@
+// Benchmarks of libqsweep on the bundled data (data/synthetic) and the QSTrader example configs
+// (examples/qstrader/*.toml):
+//   BM_LoadCsv/<TICKER>        parse one CSV file (rows/s)
+//   BM_LoadAll                 MarketData::load of all 15 files, as a backtest loads them
+//   BM_Sha256/SPY              the file digest that loading records (part of BM_LoadCsv)
+//   BM_PrepareSession/<config> PreparedSession construction (calendar, price grid, schedule)
+//   BM_RunSession/<config>     run_session alone on a prepared session: the engine's cost
+//                              (asset-days/s and time per asset-day: assets x simulated days)
+//   BM_RunSessionEquityOnly/.. the same, recording only the equity curve (as sweeps do)
+//   BM_PrepareAndRun/<config>  a fresh PreparedSession + strategy + run_session
+//   BM_RunBacktest/<config>    run_backtest: load the data, run strategy and benchmark, statistics
+//   BM_StatisticsJson/<config> statistics.json's text (QSTrader's JSONStatistics document)
+//   BM_WriteOutputs/<config>   write_backtest_outputs: every output file of `qsweep backtest`, fsync
+//                              included, into a temporary folder (removed at exit)
+// Together, BM_RunBacktest + BM_WriteOutputs are what a `qsweep backtest` process does after
+// start-up. Run from anywhere: paths come from QSWEEP_SOURCE_DIR.
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <benchmark/benchmark.h>
+
+#include "qsweep/backtest.hpp"
+#include "qsweep/config.hpp"
+#include "qsweep/engine.hpp"
+#include "qsweep/market_data.hpp"
+#include "qsweep/sha256.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSourceDir = QSWEEP_SOURCE_DIR;
+const std::vector<std::string> kConfigs = {"sixty_forty", "sixty_forty_fees", "buy_and_hold", "long_short",
+                                           "momentum_taa"};
+
+fs::path data_dir() { return kSourceDir / "data" / "synthetic"; }
+
+std::vector<std::string> data_tickers() {
+  std::vector<std::string> tickers;
+  for (const auto& entry : fs::directory_iterator(data_dir()))
+    if (entry.path().extension() == ".csv") tickers.push_back(entry.path().stem().string());
+  std::sort(tickers.begin(), tickers.end());
+  return tickers;
+}
+
+qsweep::Config load_example(const std::string& name) {
+  return qsweep::load_config(kSourceDir / "examples" / "qstrader" / (name + ".toml"));
+}
+
+// Counters for `per_iteration` units of work done in each iteration: a rate and its inverse.
+void add_rate(benchmark::State& state, const std::string& unit, double per_iteration) {
+  state.counters[unit + "/s"] = benchmark::Counter(per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["time/" + unit] = benchmark::Counter(
+      per_iteration, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+void load_csv(benchmark::State& state, const fs::path& file, const std::string& ticker) {
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    qsweep::AssetSeries series = qsweep::load_asset_csv(file, ticker);
+    rows = series.size();
+    benchmark::DoNotOptimize(series.close.data());
+  }
+  add_rate(state, "row", static_cast<double>(rows));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(fs::file_size(file)));
+}
+
+void load_all(benchmark::State& state, const std::vector<std::string>& tickers) {
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    const qsweep::MarketData data = qsweep::MarketData::load(data_dir(), tickers);
+    rows = 0;
+    for (const auto& asset : data.assets()) rows += asset.size();
+    benchmark::DoNotOptimize(data.assets().data());
+  }
+  add_rate(state, "row", static_cast<double>(rows));
+  add_rate(state, "file", static_cast<double>(tickers.size()));
+}
+
+void sha256(benchmark::State& state, const fs::path& file) {
+  std::ostringstream bytes;
+  bytes << std::ifstream(file, std::ios::binary).rdbuf();
+  const std::string content = bytes.str();
+  for (auto _ : state) benchmark::DoNotOptimize(qsweep::sha256_hex(content));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(content.size()));
+}
+
+// The strategy session of an example config, with its data loaded once.
+struct Fixture {
+  qsweep::Config config;
+  std::unique_ptr<qsweep::Strategy> strategy;
+  std::vector<std::string> tickers;
+  qsweep::MarketData data;
+
+  explicit Fixture(const std::string& name)
+      : config(load_example(name)), strategy(qsweep::make_strategy(config, config.strategy)),
+        tickers(strategy->assets()),
+        data(qsweep::MarketData::load(config.data_dir, tickers, qsweep::LoadOptions{config.adjust_prices})) {}
+};
+
+void prepare_session(benchmark::State& state, const std::string& name) {
+  const Fixture f(name);
+  std::size_t asset_days = 0;
+  for (auto _ : state) {
+    const qsweep::PreparedSession session(f.data, f.config.strategy, f.tickers);
+    asset_days = session.asset_count() * session.day_count();
+    benchmark::DoNotOptimize(session.days().data());
+  }
+  add_rate(state, "asset_day", static_cast<double>(asset_days));
+}
+
+void run_session(benchmark::State& state, const std::string& name, qsweep::RecordOptions record) {
+  const Fixture f(name);
+  const qsweep::PreparedSession session(f.data, f.config.strategy, f.tickers);
+  std::size_t fills = 0;
+  for (auto _ : state) {
+    const qsweep::SessionResult result = qsweep::run_session(session, *f.strategy, record);
+    fills = result.fills.size();
+    benchmark::DoNotOptimize(result.equity.data());
+  }
+  add_rate(state, "asset_day", static_cast<double>(session.asset_count() * session.day_count()));
+  state.counters["assets"] = static_cast<double>(session.asset_count());
+  state.counters["days"] = static_cast<double>(session.day_count());
+  if (record.fills) state.counters["fills"] = static_cast<double>(fills);
+}
+
+void prepare_and_run(benchmark::State& state, const std::string& name) {
+  const Fixture f(name);
+  std::size_t asset_days = 0;
+  for (auto _ : state) {
+    const qsweep::PreparedSession session(f.data, f.config.strategy, f.tickers);
+    const std::unique_ptr<qsweep::Strategy> strategy = qsweep::make_strategy(f.config, f.config.strategy);
+    const qsweep::SessionResult result = qsweep::run_session(session, *strategy);
+    asset_days = session.asset_count() * session.day_count();
+    benchmark::DoNotOptimize(result.equity.data());
+  }
+  add_rate(state, "asset_day", static_cast<double>(asset_days));
+}
+
+void run_backtest(benchmark::State& state, const std::string& name) {
+  const qsweep::Config config = load_example(name);
+  for (auto _ : state) {
+    const qsweep::BacktestRun run = qsweep::run_backtest(config);
+    benchmark::DoNotOptimize(run.strategy.result.equity.data());
+  }
+}
+
+void statistics_json(benchmark::State& state, const std::string& name) {
+  const qsweep::BacktestRun run = qsweep::run_backtest(load_example(name));
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string text = qsweep::statistics_json(run);
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+
+void write_outputs(benchmark::State& state, const std::string& name, const fs::path& out_dir) {
+  const qsweep::BacktestRun run = qsweep::run_backtest(load_example(name));
+  for (auto _ : state) qsweep::write_backtest_outputs(run, out_dir / name);
+}
+
+void register_benchmarks(const fs::path& scratch_dir) {
+  const std::vector<std::string> tickers = data_tickers();
+  for (const std::string& ticker : tickers) {
+    benchmark::RegisterBenchmark(("BM_LoadCsv/" + ticker).c_str(), load_csv, data_dir() / (ticker + ".csv"), ticker)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::RegisterBenchmark("BM_LoadAll", load_all, tickers)->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_Sha256/SPY", sha256, data_dir() / "SPY.csv")->Unit(benchmark::kMicrosecond);
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_PrepareSession/" + name).c_str(), prepare_session, name)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_RunSession/" + name).c_str(), run_session, name, qsweep::RecordOptions{})
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_RunSessionEquityOnly/" + name).c_str(), run_session, name,
+                                 qsweep::RecordOptions{false, false, false})
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_PrepareAndRun/" + name).c_str(), prepare_and_run, name)
+        ->Unit(benchmark::kMicrosecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_RunBacktest/" + name).c_str(), run_backtest, name)
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_StatisticsJson/" + name).c_str(), statistics_json, name)
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_WriteOutputs/" + name).c_str(), write_outputs, name, scratch_dir)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();  // fsync waits off-CPU
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  const fs::path scratch_dir =
+      fs::temp_directory_path() / ("qsweep-bench-" + std::to_string(static_cast<long long>(::getpid())));
+  int status = 0;
+  try {
+    register_benchmarks(scratch_dir);  // reads the example configs: fails on a broken checkout
+    benchmark::RunSpecifiedBenchmarks();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "qsweep_bench: %s\n", e.what());
+    status = 1;
+  }
+  benchmark::Shutdown();
+  std::error_code ignored;
+  fs::remove_all(scratch_dir, ignored);
+  return status;
+}
