@@ -11,8 +11,11 @@ namespace qsweep {
 std::string read_file(const std::filesystem::path& path);
 
 // Writes `content` to `path` atomically: a temporary file in the same directory, flushed, then
-// renamed over `path`. Readers see the old file or the new one, never a partial one.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content);
+// renamed over `path`. Readers see the old file or the new one, never a partial one. With
+// `sync` the data is also forced to disk (fsync) before the rename, so it survives a power
+// loss; files inside a write_dir_atomic() folder can skip that, the folder rename being the
+// commit point a crashed process cannot half-do.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool sync = true);
 
 // Creates a fresh output directory atomically: `build(tmp)` fills a temporary sibling
 // directory, which then replaces `dir` (an existing `dir` is removed only after `build`

@@ -42,7 +42,7 @@ std::string read_file(const fs::path& path) {
   return content;
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
+void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {
   const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
@@ -62,7 +62,7 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(err)));

@@ -137,7 +137,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   AssetSeries series;
   series.ticker = std::move(ticker);
   series.path = path;
-  series.sha256 = sha256_hex(content);
+  if (options.checksum) series.sha256 = sha256_hex(content);
   const std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
   series.dates.reserve(expected_rows);
   series.open.reserve(expected_rows);

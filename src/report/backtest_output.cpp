@@ -344,17 +344,18 @@ std::string summary_table(const BacktestRun& run) {
 }
 
 void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
+  // The folder rename is the commit point, so its files need no fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
-    write_file_atomic(dir / "equity.csv", equity_csv(run.strategy.result));
-    write_file_atomic(dir / "fills.csv", fills_csv(run.strategy.result));
-    write_file_atomic(dir / "positions.csv", positions_csv(run.strategy.result));
+    write_file_atomic(dir / "equity.csv", equity_csv(run.strategy.result), /*sync=*/false);
+    write_file_atomic(dir / "fills.csv", fills_csv(run.strategy.result), /*sync=*/false);
+    write_file_atomic(dir / "positions.csv", positions_csv(run.strategy.result), /*sync=*/false);
     if (run.benchmark) {
-      write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
-      write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
+      write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result), /*sync=*/false);
+      write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result), /*sync=*/false);
     }
-    write_file_atomic(dir / "summary.json", summary_json(run));
-    write_file_atomic(dir / "statistics.json", statistics_json(run));
-    write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result));
+    write_file_atomic(dir / "summary.json", summary_json(run), /*sync=*/false);
+    write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
+    write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
     write_backtest_report(dir);  // reads the files above
   });
 }

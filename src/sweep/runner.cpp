@@ -277,7 +277,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
   if (valid_ids.empty()) throw InputError(fmt::format("{}: no valid variant in the grid", path.string()));
 
   const MarketData data = MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
-                                           LoadOptions{base_config.adjust_prices});
+                                           LoadOptions{base_config.adjust_prices, /*checksum=*/true});
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 

@@ -11,6 +11,7 @@
 #include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/market_data.hpp"
+#include "qsweep/sha256.hpp"
 #include "test_support.hpp"
 
 namespace qsweep {
@@ -64,7 +65,10 @@ TEST(MarketData, LoadsYahooFileWithQstraderAdjustment) {
   EXPECT_EQ(s.open[1], (0.1 / 0.7) * 0.3);
   EXPECT_NE(s.open[1], 0.1 * 0.3 / 0.7);
   EXPECT_EQ(s.close[1], 0.1);
-  EXPECT_EQ(s.sha256.size(), 64u);
+  EXPECT_TRUE(s.sha256.empty());  // only computed on request
+  LoadOptions with_checksum;
+  with_checksum.checksum = true;
+  EXPECT_EQ(load_asset_csv(path, "SPY", with_checksum).sha256, sha256_hex(test::slurp(path)));
 }
 
 TEST(MarketData, AdjustFalseUsesRawPrices) {
