@@ -1,0 +1,790 @@
+// report.html of a backtest output folder: reads the folder's files, renders the panels with the
+// SVG toolkit and writes one self-contained page. docs/report.md describes the page.
+#include "qsweep/report.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "qsweep/config.hpp"
+#include "qsweep/date.hpp"
+#include "qsweep/error.hpp"
+#include "qsweep/file_io.hpp"
+#include "qsweep/stats.hpp"
+#include "qsweep/version.hpp"
+#include "report/svg_chart.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace qsweep {
+namespace {
+
+using svg::escape;
+using svg::Format;
+
+// ---------------------------------------------------------------- reading the run folder
+
+// A CSV file split into fields; `lines[i]` is the 1-based file line of rows[i].
+struct CsvFile {
+  fs::path path;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;
+};
+
+std::vector<std::string> split_fields(std::string_view line) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    out.emplace_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// Reads a CSV file with a header line; every row must have the header's number of fields.
+CsvFile read_csv_file(const fs::path& path) {
+  if (!fs::exists(path)) throw IoError(fmt::format("{}: no such file (not a qsweep backtest folder?)", path.string()));
+  const std::string text = read_file(path);
+  CsvFile csv;
+  csv.path = path;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    std::vector<std::string> fields = split_fields(line);
+    if (csv.header.empty()) {
+      csv.header = std::move(fields);
+      continue;
+    }
+    if (fields.size() != csv.header.size()) {
+      throw InputError(fmt::format("{}:{}: expected {} fields as in the header, found {}", path.string(), line_no,
+                                   csv.header.size(), fields.size()));
+    }
+    csv.rows.push_back(std::move(fields));
+    csv.lines.push_back(line_no);
+  }
+  if (csv.header.empty()) throw InputError(fmt::format("{}: empty file (no header line)", path.string()));
+  return csv;
+}
+
+std::size_t column_of(const CsvFile& csv, std::string_view name) {
+  for (std::size_t i = 0; i < csv.header.size(); ++i)
+    if (csv.header[i] == name) return i;
+  throw InputError(fmt::format("{}:1: no column '{}'", csv.path.string(), name));
+}
+
+double number_at(const CsvFile& csv, std::size_t row, std::size_t col) {
+  const std::string& field = csv.rows[row][col];
+  double value = 0.0;
+  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
+  if (ec != std::errc() || end != field.data() + field.size() || !std::isfinite(value)) {
+    throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a finite number", csv.path.string(), csv.lines[row],
+                                 csv.header[col], field));
+  }
+  return value;
+}
+
+Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
+  const std::optional<Day> day = parse_iso_date(csv.rows[row][col]);
+  if (!day) {
+    throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a date (YYYY-MM-DD)", csv.path.string(),
+                                 csv.lines[row], csv.header[col], csv.rows[row][col]));
+  }
+  return *day;
+}
+
+// The dates of a file's "date" column, strictly increasing.
+std::vector<Day> increasing_dates(const CsvFile& csv) {
+  const std::size_t col = column_of(csv, "date");
+  std::vector<Day> dates;
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    const Day d = date_at(csv, i, col);
+    if (!dates.empty() && d <= dates.back()) {
+      throw InputError(fmt::format("{}:{}: date {} is not after the previous row's {}", csv.path.string(), csv.lines[i],
+                                   format_date(d), format_date(dates.back())));
+    }
+    dates.push_back(d);
+  }
+  return dates;
+}
+
+struct Curve {
+  std::vector<Day> dates;
+  std::vector<double> equity;
+};
+
+Curve read_equity(const fs::path& path) {
+  const CsvFile csv = read_csv_file(path);
+  Curve c;
+  c.dates = increasing_dates(csv);
+  const std::size_t col = column_of(csv, "equity");
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) c.equity.push_back(number_at(csv, i, col));
+  return c;
+}
+
+struct WeightsTable {
+  std::vector<std::string> tickers;
+  std::vector<Day> dates;
+  std::vector<std::vector<double>> weights;  // [ticker][rebalance]
+};
+
+WeightsTable read_weights(const fs::path& path) {
+  const CsvFile csv = read_csv_file(path);
+  WeightsTable w;
+  w.dates = increasing_dates(csv);
+  for (std::size_t col = 0; col < csv.header.size(); ++col) {
+    if (csv.header[col] == "date") continue;
+    w.tickers.push_back(csv.header[col]);
+    std::vector<double>& values = w.weights.emplace_back();
+    for (std::size_t i = 0; i < csv.rows.size(); ++i) values.push_back(number_at(csv, i, col));
+  }
+  return w;
+}
+
+// Traded value (Σ |quantity × price|) per calendar year.
+std::map<int, double> traded_value_by_year(const fs::path& path) {
+  const CsvFile csv = read_csv_file(path);
+  const std::size_t date_col = column_of(csv, "date");
+  const std::size_t qty_col = column_of(csv, "quantity");
+  const std::size_t price_col = column_of(csv, "price");
+  std::map<int, double> out;
+  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+    const int year = civil_from_day(date_at(csv, i, date_col)).year;
+    out[year] += std::abs(number_at(csv, i, qty_col) * number_at(csv, i, price_col));
+  }
+  return out;
+}
+
+json read_summary(const fs::path& path) {
+  if (!fs::exists(path)) throw IoError(fmt::format("{}: no such file (not a qsweep backtest folder?)", path.string()));
+  json doc;
+  try {
+    doc = json::parse(read_file(path));
+  } catch (const json::parse_error& e) {
+    throw InputError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+  if (!doc.is_object() || !doc.contains("strategy") || !doc["strategy"].is_object())
+    throw InputError(fmt::format("{}: no \"strategy\" object", path.string()));
+  if (doc.contains("benchmark") && !doc["benchmark"].is_object())
+    throw InputError(fmt::format("{}: \"benchmark\" is not an object", path.string()));
+  return doc;
+}
+
+std::string string_or(const json& obj, const char* key, std::string fallback) {
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+Mode mode_of(const json& session, const fs::path& summary_path) {
+  const std::string mode = string_or(session, "mode", "strict");
+  if (mode == "qstrader") return Mode::qstrader;
+  if (mode == "strict") return Mode::strict;
+  throw InputError(fmt::format("{}: \"mode\": unknown mode '{}'", summary_path.string(), mode));
+}
+
+// One session (strategy or benchmark) as the report shows it.
+struct Session {
+  Curve curve;
+  PerformanceStats stats;
+  std::vector<double> growth;                    // equity / first equity
+  std::vector<std::optional<double>> rolling;    // rolling Sharpe, aligned with the dates
+};
+
+Session load_session(const json& summary, const fs::path& equity_path, const fs::path& summary_path) {
+  Session s;
+  s.curve = read_equity(equity_path);
+  s.stats = compute_performance(s.curve.dates, s.curve.equity, mode_of(summary, summary_path));
+  for (const double e : s.curve.equity)
+    s.growth.push_back(s.curve.equity.front() != 0.0 ? e / s.curve.equity.front() : std::nan(""));
+  s.rolling = rolling_sharpe(s.stats.returns, kRollingSharpeWindow, s.stats.periods_per_year);
+  return s;
+}
+
+// ---------------------------------------------------------------- statistics table
+
+enum class Kind { percent, ratio, multiple, days, count, money, years, text };
+
+struct StatRow {
+  const char* label;
+  const char* path;     // key in a session's summary, "a/b" for nested objects
+  Kind kind;
+  bool negate = false;  // shown with the opposite sign (drawdowns as losses)
+};
+
+struct StatSection {
+  const char* title;
+  std::vector<StatRow> rows;
+};
+
+// Every statistic of summary.json the report knows, in display order.
+const std::vector<StatSection>& stat_sections() {
+  static const std::vector<StatSection> sections = {
+      {"Returns",
+       {{"Total return", "total_return", Kind::percent},
+        {"CAGR", "cagr", Kind::percent},
+        {"Best day", "best_day", Kind::percent},
+        {"Worst day", "worst_day", Kind::percent},
+        {"Best month", "best_month", Kind::percent},
+        {"Worst month", "worst_month", Kind::percent},
+        {"Best year", "best_year", Kind::percent},
+        {"Worst year", "worst_year", Kind::percent},
+        {"Mean daily return", "mean_return", Kind::percent}}},
+      {"Risk and risk-adjusted return",
+       {{"Annual volatility", "annual_volatility", Kind::percent},
+        {"Daily standard deviation", "stdev_return", Kind::percent},
+        {"Max drawdown", "max_drawdown", Kind::percent, true},
+        {"Max drawdown duration (days)", "max_drawdown_duration", Kind::count},
+        {"Sharpe ratio", "sharpe", Kind::ratio},
+        {"Sortino ratio", "sortino", Kind::ratio},
+        {"Calmar ratio", "calmar", Kind::ratio},
+        {"Rolling Sharpe, last", "rolling_sharpe/last", Kind::ratio},
+        {"Rolling Sharpe, min", "rolling_sharpe/min", Kind::ratio},
+        {"Rolling Sharpe, max", "rolling_sharpe/max", Kind::ratio}}},
+      {"Exposure and turnover",
+       {{"Time invested", "time_invested", Kind::percent},
+        {"Average gross leverage", "average_gross_leverage", Kind::multiple},
+        {"Average net leverage", "average_net_leverage", Kind::multiple},
+        {"Turnover (per year)", "turnover", Kind::multiple},
+        {"Traded value", "traded_value", Kind::money},
+        {"Fills", "fills", Kind::count}}},
+      {"Closed trades",
+       {{"Trades", "trades/count", Kind::count},
+        {"Winning", "trades/winning", Kind::count},
+        {"Losing", "trades/losing", Kind::count},
+        {"Win rate", "trades/win_rate", Kind::percent},
+        {"Average win", "trades/average_win", Kind::money},
+        {"Average loss", "trades/average_loss", Kind::money},
+        {"Largest win", "trades/largest_win", Kind::money},
+        {"Largest loss", "trades/largest_loss", Kind::money},
+        {"Profit factor", "trades/profit_factor", Kind::ratio},
+        {"Average holding (days)", "trades/average_holding_days", Kind::days},
+        {"Total P&L", "trades/total_pnl", Kind::money}}},
+      {"Period",
+       {{"First date", "first_date", Kind::text},
+        {"Last date", "last_date", Kind::text},
+        {"Points (days)", "points", Kind::count},
+        {"Years", "years", Kind::years},
+        {"Initial equity", "initial_equity", Kind::money},
+        {"Final equity", "final_equity", Kind::money}}},
+  };
+  return sections;
+}
+
+// Strategy relative to the benchmark (summary.json: strategy.relative_to_benchmark).
+const std::vector<StatRow>& relative_rows() {
+  static const std::vector<StatRow> rows = {
+      {"Beta", "beta", Kind::ratio},
+      {"Alpha (annualised)", "alpha", Kind::percent},
+      {"Correlation", "correlation", Kind::ratio},
+      {"Tracking error", "tracking_error", Kind::percent},
+      {"Information ratio", "information_ratio", Kind::ratio},
+      {"Common days", "common_points", Kind::count},
+  };
+  return rows;
+}
+
+// The value at `path` ("a/b"), or nullptr when a key is missing.
+const json* find_path(const json& obj, std::string_view path) {
+  const json* cur = &obj;
+  while (true) {
+    const std::size_t slash = path.find('/');
+    const std::string key(path.substr(0, slash));
+    if (!cur->is_object()) return nullptr;
+    const auto it = cur->find(key);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+    if (slash == std::string_view::npos) return cur;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+std::optional<double> number_at_path(const json& obj, std::string_view path) {
+  const json* v = find_path(obj, path);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  const double d = v->get<double>();
+  return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
+}
+
+// A statistic formatted for the table; "n/a" for null or a wrong type.
+std::string format_stat(const json& v, const StatRow& row) {
+  if (row.kind == Kind::text) return v.is_string() ? escape(v.get<std::string>()) : "n/a";
+  if (!v.is_number()) return "n/a";
+  double d = v.get<double>();
+  if (!std::isfinite(d)) return "n/a";
+  if (row.negate && d != 0.0) d = -d;
+  switch (row.kind) {
+    case Kind::percent: return svg::format_value(d, Format::percent, 2);
+    case Kind::ratio: return svg::format_value(d, Format::number, 2);
+    case Kind::multiple: return svg::format_value(d, Format::multiple, 2);
+    case Kind::days: return svg::format_value(d, Format::number, 1);
+    case Kind::count: return svg::format_value(d, Format::integer, 0);
+    case Kind::money: return svg::format_value(d, Format::money, 0);
+    case Kind::years: return svg::format_value(d, Format::number, 1);
+    case Kind::text: break;
+  }
+  return "n/a";
+}
+
+// A table cell: the formatted value, with returns and money below zero marked.
+std::string stat_cell(const json* v, const StatRow& row) {
+  if (v == nullptr) return "<td class=\"na\">&#8211;</td>";
+  const std::string text = format_stat(*v, row);
+  const bool signed_kind = row.kind == Kind::percent || row.kind == Kind::money;
+  const bool negative = signed_kind && text.front() == '-';
+  return fmt::format("<td{}>{}</td>", text == "n/a" ? " class=\"na\"" : (negative ? " class=\"neg\"" : ""), text);
+}
+
+std::string stats_panel(const json& strategy, const json* benchmark, const json* relative) {
+  std::string out = "<div class=\"stats-grid\">";
+  for (const StatSection& section : stat_sections()) {
+    std::string rows;
+    for (const StatRow& row : section.rows) {
+      const json* s = find_path(strategy, row.path);
+      const json* b = benchmark ? find_path(*benchmark, row.path) : nullptr;
+      if (s == nullptr && b == nullptr) continue;  // not in this summary.json
+      rows += fmt::format("<tr><th scope=\"row\">{}</th>{}{}</tr>", escape(row.label), stat_cell(s, row),
+                          benchmark ? stat_cell(b, row) : "");
+    }
+    if (rows.empty()) continue;
+    out += fmt::format(
+        "<table class=\"stats\"><caption>{}</caption><thead><tr><th></th><th scope=\"col\">Strategy</th>{}</tr></thead>"
+        "<tbody>{}</tbody></table>",
+        escape(section.title), benchmark ? "<th scope=\"col\">Benchmark</th>" : "", rows);
+  }
+  if (relative != nullptr && relative->is_object()) {
+    std::string rows;
+    for (const StatRow& row : relative_rows()) {
+      const json* v = find_path(*relative, row.path);
+      if (v != nullptr) rows += fmt::format("<tr><th scope=\"row\">{}</th>{}</tr>", escape(row.label), stat_cell(v, row));
+    }
+    if (!rows.empty()) {
+      out += fmt::format(
+          "<table class=\"stats\"><caption>Strategy relative to the benchmark</caption><thead><tr><th></th>"
+          "<th scope=\"col\">Value</th></tr></thead><tbody>{}</tbody></table>",
+          rows);
+    }
+  }
+  return out + "</div>";
+}
+
+// ---------------------------------------------------------------- page pieces
+
+constexpr double kFullWidth = 1160.0;
+constexpr double kWideWidth = 672.0;    // 7/12 of a row
+constexpr double kNarrowWidth = 472.0;  // 5/12 of a row
+constexpr double kHalfWidth = 572.0;
+constexpr double kTimeAxisMargin = 58.0;  // aligns the plot areas of the full-width time charts
+constexpr const char* kStrategyColor = "#1f5fa8";
+constexpr const char* kBenchmarkColor = "#8a9099";
+constexpr const char* kLossColor = "#c0392b";
+
+std::vector<double> as_x(const std::vector<Day>& days) { return {days.begin(), days.end()}; }
+
+std::vector<double> optional_values(const std::vector<std::optional<double>>& v) {
+  std::vector<double> out;
+  for (const auto& x : v) out.push_back(x ? *x : std::nan(""));
+  return out;
+}
+
+// A titled panel; `body` is HTML.
+std::string panel(std::string_view id, std::string_view title, std::string_view note, std::string_view body) {
+  return fmt::format("<section class=\"panel\" id=\"{}\"><h2>{}</h2>{}{}</section>\n", id, escape(title),
+                     note.empty() ? std::string() : fmt::format("<p class=\"note\">{}</p>", escape(note)), body);
+}
+
+std::string kpi(std::string_view label, const std::string& strategy, const std::optional<std::string>& benchmark,
+                bool negative) {
+  return fmt::format("<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value{}\">{}</div>{}</div>",
+                     escape(label), negative ? " neg" : "", escape(strategy),
+                     benchmark ? fmt::format("<div class=\"bench\">Benchmark {}</div>", escape(*benchmark)) : "");
+}
+
+std::string kpis(const json& strategy, const json* benchmark) {
+  struct Card {
+    const char* label;
+    const char* key;
+    Format format;
+    int decimals;
+    bool negate;
+  };
+  static const Card cards[] = {
+      {"Total return", "total_return", Format::percent, 1, false},
+      {"CAGR", "cagr", Format::percent, 2, false},
+      {"Volatility", "annual_volatility", Format::percent, 1, false},
+      {"Sharpe", "sharpe", Format::number, 2, false},
+      {"Sortino", "sortino", Format::number, 2, false},
+      {"Max drawdown", "max_drawdown", Format::percent, 1, true},
+  };
+  auto show = [](const json& session, const Card& card) {
+    std::optional<double> v = number_at_path(session, card.key);
+    if (v && card.negate && *v != 0.0) v = -*v;
+    return v ? svg::format_value(*v, card.format, card.decimals) : std::string("n/a");
+  };
+  std::string out = "<div class=\"kpis\">";
+  for (const Card& card : cards) {
+    const std::string s = show(strategy, card);
+    out += kpi(card.label, s, benchmark ? std::optional<std::string>(show(*benchmark, card)) : std::nullopt,
+               card.format == Format::percent && s.front() == '-');
+  }
+  return out + "</div>";
+}
+
+// The x range shared by the time charts: every curve's dates.
+struct TimeRange {
+  double first = 0.0;
+  double last = 0.0;
+};
+
+TimeRange time_range(const Session& s, const std::optional<Session>& b) {
+  std::optional<TimeRange> r;
+  for (const Session* x : {&s, b ? &*b : nullptr}) {
+    if (x == nullptr || x->curve.dates.empty()) continue;
+    const double first = x->curve.dates.front();
+    const double last = x->curve.dates.back();
+    r = r ? TimeRange{std::min(r->first, first), std::max(r->last, last)} : TimeRange{first, last};
+  }
+  return r.value_or(TimeRange{});
+}
+
+svg::LineChart time_chart(const TimeRange& range, double height, std::string title) {
+  svg::LineChart c;
+  c.frame = {kFullWidth, height, std::move(title), kTimeAxisMargin};
+  if (range.last > range.first) {
+    c.x_min = range.first;
+    c.x_max = range.last;
+  }
+  return c;
+}
+
+std::string equity_panel(const Session& s, const std::optional<Session>& b, const TimeRange& range) {
+  auto chart = [&](svg::YScale scale) {
+    svg::LineChart c = time_chart(range, 360.0, scale == svg::YScale::log ? "Cumulative return, log scale"
+                                                                          : "Cumulative return");
+    c.y_format = Format::percent;
+    c.y_label_shift = -1.0;  // growth of 1 shown as a return: 1.5 -> +50%
+    c.y_scale = scale;
+    c.reference_line = 1.0;
+    c.series.push_back({"Strategy", as_x(s.curve.dates), s.growth, kStrategyColor, 1.8});
+    if (b) c.series.push_back({"Benchmark", as_x(b->curve.dates), b->growth, kBenchmarkColor, 1.4});
+    return svg::line_chart(c);
+  };
+  const std::string body = fmt::format(
+      "<input type=\"radio\" name=\"equity-scale\" id=\"equity-linear\" class=\"scale-radio\" checked>"
+      "<input type=\"radio\" name=\"equity-scale\" id=\"equity-log\" class=\"scale-radio\">"
+      "<div class=\"scale-switch\" role=\"group\" aria-label=\"y axis scale\">"
+      "<label for=\"equity-linear\">Linear</label><label for=\"equity-log\">Log</label></div>"
+      "<div class=\"scale-linear\">{}</div><div class=\"scale-log\">{}</div>",
+      chart(svg::YScale::linear), chart(svg::YScale::log));
+  return panel("panel-equity", "Cumulative return",
+               b ? "Strategy and benchmark, from the first equity point of each; dashed line: break-even."
+                 : "From the first equity point; dashed line: break-even.",
+               body);
+}
+
+std::string drawdown_panel(const Session& s, const std::optional<Session>& b, const TimeRange& range) {
+  svg::LineChart c = time_chart(range, 210.0, "Drawdown");
+  c.y_format = Format::percent;
+  c.y_max = 0.0;  // nothing above the peak, even for a curve never in drawdown
+  auto underwater = [](const Session& x) {
+    std::vector<double> out;
+    for (const double d : x.stats.drawdown) out.push_back(d == 0.0 ? 0.0 : -d);
+    return out;
+  };
+  svg::LineSeries strategy{"Strategy", as_x(s.curve.dates), underwater(s), kLossColor, 1.2};
+  strategy.fill = true;
+  strategy.fill_opacity = 0.28;
+  c.series.push_back(std::move(strategy));
+  if (b) c.series.push_back({"Benchmark", as_x(b->curve.dates), underwater(*b), kBenchmarkColor, 1.1});
+  if (!s.stats.drawdown.empty() && s.stats.max_drawdown > 0.0) {
+    const auto it = std::max_element(s.stats.drawdown.begin(), s.stats.drawdown.end());
+    const auto i = static_cast<std::size_t>(it - s.stats.drawdown.begin());
+    c.annotations.push_back({static_cast<double>(s.curve.dates[i]), -*it,
+                             fmt::format("Max {} on {}", svg::format_value(-*it, Format::percent, 1),
+                                         format_date(s.curve.dates[i]))});
+  }
+  return panel("panel-drawdown", "Underwater (drawdown from the running peak)",
+               "Fall of the cumulative return below its highest value so far.", svg::line_chart(c));
+}
+
+struct ReturnGrid {
+  std::vector<int> years;
+  std::vector<double> values;  // years x 12, NaN where there is no month
+};
+
+ReturnGrid monthly_grid(const PerformanceStats& st) {
+  ReturnGrid g;
+  for (const PeriodReturn& m : st.monthly_returns)
+    if (g.years.empty() || g.years.back() != m.year) g.years.push_back(m.year);
+  g.values.assign(g.years.size() * 12, std::nan(""));
+  for (const PeriodReturn& m : st.monthly_returns) {
+    const auto y = static_cast<std::size_t>(std::find(g.years.begin(), g.years.end(), m.year) - g.years.begin());
+    g.values[y * 12 + static_cast<std::size_t>(m.month - 1)] = m.value;
+  }
+  return g;
+}
+
+constexpr double kHeatmapCell = 24.0;
+
+std::string monthly_panel(const Session& s) {
+  const ReturnGrid g = monthly_grid(s.stats);
+  svg::Heatmap h;
+  h.frame = {kWideWidth, 120.0, "Monthly returns heatmap", 0.0};  // the height of a placeholder only
+  for (const int y : g.years) h.row_labels.push_back(std::to_string(y));
+  h.column_labels = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  h.values = g.values;
+  h.cell_height = kHeatmapCell;
+  return panel("panel-monthly", "Monthly returns",
+               "Compounded return of each calendar month (first and last months may be partial).", svg::heatmap(h));
+}
+
+std::string yearly_panel(const Session& s, const std::optional<Session>& b) {
+  std::set<int> year_set;
+  for (const PeriodReturn& y : s.stats.yearly_returns) year_set.insert(y.year);
+  if (b)
+    for (const PeriodReturn& y : b->stats.yearly_returns) year_set.insert(y.year);
+  const std::vector<int> years(year_set.begin(), year_set.end());
+  auto values_of = [&](const PerformanceStats& st) {
+    std::vector<double> v(years.size(), std::nan(""));
+    for (const PeriodReturn& y : st.yearly_returns)
+      v[static_cast<std::size_t>(std::lower_bound(years.begin(), years.end(), y.year) - years.begin())] = y.value;
+    return v;
+  };
+  svg::BarChart c;
+  // As tall as the heatmap beside it.
+  const double rows = static_cast<double>(std::max<std::size_t>(monthly_grid(s.stats).years.size(), 1));
+  c.frame = {kNarrowWidth, std::max(20.0 + kHeatmapCell * rows + 38.0, 160.0), "Yearly returns", 0.0};
+  c.horizontal = true;
+  for (const int y : years) c.categories.push_back(std::to_string(y));
+  c.series.push_back({"Strategy", values_of(s.stats), ""});
+  if (b) c.series.push_back({"Benchmark", values_of(b->stats), kBenchmarkColor});
+  c.positive_color = "#2f7d4f";
+  c.negative_color = kLossColor;
+  return panel("panel-yearly", "Yearly returns", "Compounded return of each calendar year.", svg::bar_chart(c));
+}
+
+std::string rolling_panel(const Session& s, const std::optional<Session>& b, const TimeRange& range) {
+  const std::string title = fmt::format("Rolling {}-day Sharpe ratio", kRollingSharpeWindow);
+  const std::string note = fmt::format(
+      "Annualised Sharpe ratio of the trailing {} daily returns; dashed line: 0.", kRollingSharpeWindow);
+  auto defined = [](const Session& x) {
+    return std::any_of(x.rolling.begin(), x.rolling.end(), [](const auto& v) { return v.has_value(); });
+  };
+  svg::LineChart c = time_chart(range, 250.0, title);
+  if (!defined(s) && !(b && defined(*b))) {
+    return panel("panel-rolling-sharpe", title, note,
+                 svg::placeholder(c.frame, fmt::format("Needs more than {} daily points", kRollingSharpeWindow)));
+  }
+  c.y_format = Format::number;
+  c.reference_line = 0.0;
+  c.series.push_back({"Strategy", as_x(s.curve.dates), optional_values(s.rolling), kStrategyColor, 1.5});
+  if (b) c.series.push_back({"Benchmark", as_x(b->curve.dates), optional_values(b->rolling), kBenchmarkColor, 1.2});
+  return panel("panel-rolling-sharpe", title, note, svg::line_chart(c));
+}
+
+std::string weights_panel(const WeightsTable& w, const Session& s, const TimeRange& range) {
+  svg::StackedArea c;
+  c.frame = {kFullWidth, 280.0, "Target weights over time", kTimeAxisMargin};
+  c.x = as_x(w.dates);
+  if (!s.curve.dates.empty()) c.x_end = std::max<double>(range.last, s.curve.dates.back());
+  for (std::size_t t = 0; t < w.tickers.size(); ++t) {
+    const auto& v = w.weights[t];
+    if (std::all_of(v.begin(), v.end(), [](double x) { return x == 0.0; })) continue;
+    c.layers.push_back({w.tickers[t], v, svg::palette(c.layers.size())});
+  }
+  std::string body;
+  if (w.dates.empty()) body = svg::placeholder(c.frame, "No rebalances");
+  else if (c.layers.empty()) body = svg::placeholder(c.frame, "All target weights are zero");
+  else body = svg::stacked_area(c);
+  return panel("panel-weights", "Target weights",
+               "Weights the strategy asked for at each rebalance (before cash buffer and leverage scaling), held "
+               "until the next one; short weights stack below zero.",
+               body);
+}
+
+std::string distribution_panel(const Session& s) {
+  svg::Histogram h;
+  h.frame = {kHalfWidth, 250.0, "Distribution of daily returns", 0.0};
+  if (s.stats.returns.size() > 1) h.values.assign(s.stats.returns.begin() + 1, s.stats.returns.end());
+  h.x_format = Format::percent;
+  h.color = kStrategyColor;
+  if (h.values.size() >= 2) {
+    const double mean = np_mean(h.values);
+    const double var5 = np_percentile(h.values, 5.0);
+    h.markers.push_back({var5, fmt::format("5% quantile {}", svg::format_value(var5, Format::percent, 2)), kLossColor});
+    h.markers.push_back({mean, fmt::format("Mean {}", svg::format_value(mean, Format::percent, 3)), "#111827"});
+  }
+  return panel("panel-distribution", "Daily returns", "Histogram of the strategy's daily returns.", svg::histogram(h));
+}
+
+std::string turnover_panel(const std::map<int, double>& traded, const Session& s) {
+  // Mean equity of each calendar year.
+  std::map<int, std::pair<double, std::size_t>> equity;
+  for (std::size_t i = 0; i < s.curve.dates.size(); ++i) {
+    auto& [sum, count] = equity[civil_from_day(s.curve.dates[i]).year];
+    sum += s.curve.equity[i];
+    ++count;
+  }
+  svg::BarChart c;
+  c.frame = {kHalfWidth, 250.0, "Turnover by year", 0.0};
+  c.format = Format::multiple;
+  c.label_decimals = 1;
+  c.positive_color = "#5b7fb0";
+  svg::BarSeries series{"Turnover", {}, ""};
+  for (const auto& [year, e] : equity) {
+    const auto it = traded.find(year);
+    const double mean = e.first / static_cast<double>(e.second);
+    c.categories.push_back(std::to_string(year));
+    series.values.push_back(mean > 0.0 ? (it == traded.end() ? 0.0 : it->second) / mean : std::nan(""));
+  }
+  c.series.push_back(std::move(series));
+  return panel("panel-turnover", "Turnover by year",
+               "Value traded in the year (all fills) divided by the year's average equity.", svg::bar_chart(c));
+}
+
+constexpr const char* kCss = R"css(
+:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f5f7;--accent:#1f5fa8;--neg:#b91c1c;}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--ink);
+ font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}
+.masthead{background:#13294b;color:#fff;padding:22px 0 18px}
+.masthead .inner,main,footer{max-width:1240px;margin:0 auto;padding-left:24px;padding-right:24px}
+.masthead .kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:#9fb3d1}
+.masthead h1{margin:2px 0 4px;font-size:26px;font-weight:650;letter-spacing:-.01em}
+.masthead .meta{display:flex;flex-wrap:wrap;gap:6px 18px;color:#d3dcea;font-size:13px}
+.masthead .meta b{color:#fff;font-weight:600}
+main{padding-top:18px;padding-bottom:8px}
+.kpis{display:grid;grid-template-columns:repeat(6,1fr);gap:12px;margin-bottom:16px}
+.kpi{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}
+.kpi .label{font-size:11.5px;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
+.kpi .value{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
+.kpi .bench{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
+.panel{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px 12px;margin-bottom:16px;
+ position:relative;break-inside:avoid;page-break-inside:avoid}
+.panel h2{font-size:15px;font-weight:650;margin:0}
+.panel .note{font-size:12px;color:var(--muted);margin:2px 0 8px}
+.row{display:grid;grid-template-columns:7fr 5fr;gap:16px}
+.row.halves{grid-template-columns:1fr 1fr}
+.row>.panel{min-width:0}
+svg.chart{display:block;width:100%;height:auto;overflow:visible}
+.scale-radio{position:absolute;opacity:0;pointer-events:none}
+.scale-switch{position:absolute;top:12px;right:16px;display:flex;border:1px solid #cbd2dc;border-radius:6px;
+ overflow:hidden;font-size:12px}
+.scale-switch label{padding:3px 12px;cursor:pointer;color:var(--muted);user-select:none}
+.scale-switch label+label{border-left:1px solid #cbd2dc}
+#equity-linear:checked~.scale-switch label[for=equity-linear],
+#equity-log:checked~.scale-switch label[for=equity-log]{background:var(--accent);color:#fff}
+#equity-linear:focus-visible~.scale-switch label[for=equity-linear],
+#equity-log:focus-visible~.scale-switch label[for=equity-log]{outline:2px solid #93b4e0}
+.scale-log{display:none}
+#equity-log:checked~.scale-log{display:block}
+#equity-log:checked~.scale-linear{display:none}
+.stats-grid{display:grid;grid-template-columns:repeat(3,1fr);gap:6px 22px;align-items:start}
+table.stats{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums;margin-bottom:10px}
+table.stats caption{text-align:left;font-weight:650;font-size:12px;letter-spacing:.05em;text-transform:uppercase;
+ color:var(--muted);padding:6px 0 4px;border-bottom:2px solid var(--ink)}
+table.stats th,table.stats td{padding:3px 6px;border-bottom:1px solid #eef0f2;text-align:right;white-space:nowrap}
+table.stats thead th{font-size:11.5px;color:var(--muted);font-weight:600}
+table.stats tbody th{text-align:left;font-weight:400;color:#374151;padding-left:0;white-space:normal}
+td.neg,.kpi .value.neg{color:var(--neg)}
+td.na{color:#9ca3af}
+footer{color:var(--muted);font-size:12px;padding-bottom:28px}
+@media (max-width:980px){.row,.row.halves{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(3,1fr)}
+ .stats-grid{grid-template-columns:1fr 1fr}}
+@media print{
+ @page{size:A4 landscape;margin:10mm}
+ body{background:#fff;font-size:11px}
+ .masthead{background:none;color:#000;padding:0 0 6px;border-bottom:2px solid #000}
+ .masthead .kicker,.masthead .meta{color:#333}.masthead .meta b{color:#000}
+ .masthead .inner,main,footer{max-width:none;padding-left:0;padding-right:0}
+ .panel,.kpi{border:1px solid #d1d5db;box-shadow:none}
+ .scale-switch{display:none}
+ .row{grid-template-columns:7fr 5fr}.row.halves{grid-template-columns:1fr 1fr}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+)css";
+
+std::string page(const json& summary, const Session& s, const std::optional<Session>& b, const WeightsTable& weights,
+                 const std::map<int, double>& traded) {
+  const json& strategy = summary.at("strategy");
+  const json* benchmark = b ? &summary.at("benchmark") : nullptr;
+  const std::string name = string_or(summary, "config", "backtest");
+  const TimeRange range = time_range(s, b);
+  const std::string first = string_or(strategy, "first_date", s.curve.dates.empty() ? "-" : format_date(s.curve.dates.front()));
+  const std::string last = string_or(strategy, "last_date", s.curve.dates.empty() ? "-" : format_date(s.curve.dates.back()));
+  const std::optional<double> years = number_at_path(strategy, "years");
+
+  std::string meta = fmt::format("<span>Strategy <b>{}</b></span><span>Mode <b>{}</b></span>"
+                                 "<span>Period <b>{} to {}</b>{}</span>",
+                                 escape(string_or(strategy, "kind", "?")), escape(string_or(strategy, "mode", "?")),
+                                 escape(first), escape(last),
+                                 years ? fmt::format(" ({} years)", svg::format_value(*years, Format::number, 1)) : "");
+  if (benchmark) meta += fmt::format("<span>Benchmark <b>{}</b></span>", escape(string_or(*benchmark, "kind", "?")));
+  if (const auto initial = number_at_path(strategy, "initial_equity"))
+    meta += fmt::format("<span>Initial equity <b>{}</b></span>", svg::format_value(*initial, Format::money, 0));
+
+  std::string html;
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += fmt::format("<title>{} ({} to {}) - qsweep backtest report</title>\n", escape(name), escape(first), escape(last));
+  html += fmt::format("<style>{}</style>\n</head>\n<body>\n", kCss);
+  html += fmt::format(
+      "<header class=\"masthead\"><div class=\"inner\"><div class=\"kicker\">qsweep backtest report</div>"
+      "<h1>{}</h1><div class=\"meta\">{}</div></div></header>\n<main>\n",
+      escape(name), meta);
+  html += kpis(strategy, benchmark);
+  html += "\n";
+  html += equity_panel(s, b, range);
+  html += drawdown_panel(s, b, range);
+  html += "<div class=\"row\">" + monthly_panel(s) + yearly_panel(s, b) + "</div>\n";
+  html += rolling_panel(s, b, range);
+  html += weights_panel(weights, s, range);
+  html += "<div class=\"row halves\">" + distribution_panel(s) + turnover_panel(traded, s) + "</div>\n";
+  const json* relative = find_path(strategy, "relative_to_benchmark");
+  html += panel("panel-stats", "Statistics",
+                benchmark ? "Strategy and benchmark side by side; n/a: undefined for this curve (e.g. no losing days)."
+                          : "n/a: undefined for this curve (e.g. no losing days).",
+                stats_panel(strategy, benchmark, relative));
+  html += fmt::format("</main>\n<footer>Generated by qsweep {} from summary.json and the CSV files beside this "
+                      "page.</footer>\n",
+                      escape(string_or(summary, "qsweep_version", kVersion)));
+  html += "</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace
+
+void write_backtest_report(const fs::path& run_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(run_dir, ec))
+    throw IoError(fmt::format("{}: no such backtest output folder", run_dir.string()));
+  const fs::path summary_path = run_dir / "summary.json";
+  const json summary = read_summary(summary_path);
+  const Session strategy = load_session(summary.at("strategy"), run_dir / "equity.csv", summary_path);
+  std::optional<Session> benchmark;
+  if (summary.contains("benchmark"))
+    benchmark = load_session(summary.at("benchmark"), run_dir / "benchmark_equity.csv", summary_path);
+  const WeightsTable weights = read_weights(run_dir / "weights.csv");
+  const std::map<int, double> traded = traded_value_by_year(run_dir / "fills.csv");
+  write_file_atomic(run_dir / "report.html", page(summary, strategy, benchmark, weights, traded));
+}
+
+}  // namespace qsweep
