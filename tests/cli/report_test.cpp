@@ -140,6 +140,9 @@ struct BrokenCase {
   const char* message;  // expected in stderr
 };
 
+// Names the case in test listings (instead of its bytes).
+void PrintTo(const BrokenCase& c, std::ostream* os) { *os << c.name; }
+
 class ReportErrors : public ::testing::TestWithParam<BrokenCase> {};
 
 TEST_P(ReportErrors, NameTheFile) {
