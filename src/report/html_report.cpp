@@ -3,7 +3,6 @@
 #include "qsweep/report.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -21,6 +20,7 @@
 #include "qsweep/file_io.hpp"
 #include "qsweep/stats.hpp"
 #include "qsweep/version.hpp"
+#include "report/html_page.hpp"
 #include "report/svg_chart.hpp"
 
 namespace fs = std::filesystem;
@@ -34,74 +34,15 @@ using svg::Format;
 
 // ---------------------------------------------------------------- reading the run folder
 
-// A CSV file split into fields; `lines[i]` is the 1-based file line of rows[i].
-struct CsvFile {
-  fs::path path;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> lines;
-};
-
-std::vector<std::string> split_fields(std::string_view line) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    out.emplace_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) return out;
-    start = comma + 1;
-  }
-}
+using report::column_of;
+using report::CsvFile;
+using report::number_at;
 
 // Reads a CSV file with a header line; every row must have the header's number of fields.
 CsvFile read_csv_file(const fs::path& path) {
   if (!fs::exists(path)) throw IoError(fmt::format("{}: no such file (not a qsweep backtest folder?)", path.string()));
-  const std::string text = read_file(path);
-  CsvFile csv;
-  csv.path = path;
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    std::vector<std::string> fields = split_fields(line);
-    if (csv.header.empty()) {
-      csv.header = std::move(fields);
-      continue;
-    }
-    if (fields.size() != csv.header.size()) {
-      throw InputError(fmt::format("{}:{}: expected {} fields as in the header, found {}", path.string(), line_no,
-                                   csv.header.size(), fields.size()));
-    }
-    csv.rows.push_back(std::move(fields));
-    csv.lines.push_back(line_no);
-  }
-  if (csv.header.empty()) throw InputError(fmt::format("{}: empty file (no header line)", path.string()));
-  return csv;
+  return report::parse_csv(path, read_file(path), report::CsvQuotes::none);
 }
-
-std::size_t column_of(const CsvFile& csv, std::string_view name) {
-  for (std::size_t i = 0; i < csv.header.size(); ++i)
-    if (csv.header[i] == name) return i;
-  throw InputError(fmt::format("{}:1: no column '{}'", csv.path.string(), name));
-}
-
-double number_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  const std::string& field = csv.rows[row][col];
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (ec != std::errc() || end != field.data() + field.size() || !std::isfinite(value)) {
-    throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a finite number", csv.path.string(), csv.lines[row],
-                                 csv.header[col], field));
-  }
-  return value;
-}
-
 Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
   const std::optional<Day> day = parse_iso_date(csv.rows[row][col]);
   if (!day) {
@@ -387,14 +328,14 @@ std::string stats_panel(const json& strategy, const json* benchmark, const json*
 
 // ---------------------------------------------------------------- page pieces
 
-constexpr double kFullWidth = 1160.0;
-constexpr double kWideWidth = 672.0;    // 7/12 of a row
-constexpr double kNarrowWidth = 472.0;  // 5/12 of a row
+using report::kFullWidth;
+using report::kWideWidth;
+using report::kNarrowWidth;
 constexpr double kHalfWidth = 572.0;
 constexpr double kTimeAxisMargin = 58.0;  // aligns the plot areas of the full-width time charts
 constexpr const char* kStrategyColor = "#1f5fa8";
 constexpr const char* kBenchmarkColor = "#8a9099";
-constexpr const char* kLossColor = "#c0392b";
+using report::kLossColor;
 
 std::vector<double> as_x(const std::vector<Day>& days) { return {days.begin(), days.end()}; }
 
@@ -404,17 +345,9 @@ std::vector<double> optional_values(const std::vector<std::optional<double>>& v)
   return out;
 }
 
-// A titled panel; `body` is HTML.
-std::string panel(std::string_view id, std::string_view title, std::string_view note, std::string_view body) {
-  return fmt::format("<section class=\"panel\" id=\"{}\"><h2>{}</h2>{}{}</section>\n", id, escape(title),
-                     note.empty() ? std::string() : fmt::format("<p class=\"note\">{}</p>", escape(note)), body);
-}
-
-std::string kpi(std::string_view label, const std::string& strategy, const std::optional<std::string>& benchmark,
-                bool negative) {
-  return fmt::format("<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value{}\">{}</div>{}</div>",
-                     escape(label), negative ? " neg" : "", escape(strategy),
-                     benchmark ? fmt::format("<div class=\"bench\">Benchmark {}</div>", escape(*benchmark)) : "");
+// A titled panel with a text note; `body` is HTML.
+std::string text_panel(std::string_view id, std::string_view title, std::string_view note, std::string_view body) {
+  return report::panel(id, title, escape(note), body);
 }
 
 std::string kpis(const json& strategy, const json* benchmark) {
@@ -441,8 +374,9 @@ std::string kpis(const json& strategy, const json* benchmark) {
   std::string out = "<div class=\"kpis\">";
   for (const Card& card : cards) {
     const std::string s = show(strategy, card);
-    out += kpi(card.label, s, benchmark ? std::optional<std::string>(show(*benchmark, card)) : std::nullopt,
-               card.format == Format::percent && s.front() == '-');
+    out += report::kpi(card.label, s,
+                       benchmark ? std::optional<std::string>("Benchmark " + show(*benchmark, card)) : std::nullopt,
+                       card.format == Format::percent && s.front() == '-');
   }
   return out + "</div>";
 }
@@ -493,7 +427,7 @@ std::string equity_panel(const Session& s, const std::optional<Session>& b, cons
       "<label for=\"equity-linear\">Linear</label><label for=\"equity-log\">Log</label></div>"
       "<div class=\"scale-linear\">{}</div><div class=\"scale-log\">{}</div>",
       chart(svg::YScale::linear), chart(svg::YScale::log));
-  return panel("panel-equity", "Cumulative return",
+  return text_panel("panel-equity", "Cumulative return",
                b ? "Strategy and benchmark, from the first equity point of each; dashed line: break-even."
                  : "From the first equity point; dashed line: break-even.",
                body);
@@ -520,7 +454,7 @@ std::string drawdown_panel(const Session& s, const std::optional<Session>& b, co
                              fmt::format("Max {} on {}", svg::format_value(-*it, Format::percent, 1),
                                          format_date(s.curve.dates[i]))});
   }
-  return panel("panel-drawdown", "Underwater (drawdown from the running peak)",
+  return text_panel("panel-drawdown", "Underwater (drawdown from the running peak)",
                "Fall of the cumulative return below its highest value so far.", svg::line_chart(c));
 }
 
@@ -551,7 +485,7 @@ std::string monthly_panel(const Session& s) {
   h.column_labels = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   h.values = g.values;
   h.cell_height = kHeatmapCell;
-  return panel("panel-monthly", "Monthly returns",
+  return text_panel("panel-monthly", "Monthly returns",
                "Compounded return of each calendar month (first and last months may be partial).", svg::heatmap(h));
 }
 
@@ -577,7 +511,7 @@ std::string yearly_panel(const Session& s, const std::optional<Session>& b) {
   if (b) c.series.push_back({"Benchmark", values_of(b->stats), kBenchmarkColor});
   c.positive_color = "#2f7d4f";
   c.negative_color = kLossColor;
-  return panel("panel-yearly", "Yearly returns", "Compounded return of each calendar year.", svg::bar_chart(c));
+  return text_panel("panel-yearly", "Yearly returns", "Compounded return of each calendar year.", svg::bar_chart(c));
 }
 
 std::string rolling_panel(const Session& s, const std::optional<Session>& b, const TimeRange& range) {
@@ -589,14 +523,14 @@ std::string rolling_panel(const Session& s, const std::optional<Session>& b, con
   };
   svg::LineChart c = time_chart(range, 250.0, title);
   if (!defined(s) && !(b && defined(*b))) {
-    return panel("panel-rolling-sharpe", title, note,
+    return text_panel("panel-rolling-sharpe", title, note,
                  svg::placeholder(c.frame, fmt::format("Needs more than {} daily points", kRollingSharpeWindow)));
   }
   c.y_format = Format::number;
   c.reference_line = 0.0;
   c.series.push_back({"Strategy", as_x(s.curve.dates), optional_values(s.rolling), kStrategyColor, 1.5});
   if (b) c.series.push_back({"Benchmark", as_x(b->curve.dates), optional_values(b->rolling), kBenchmarkColor, 1.2});
-  return panel("panel-rolling-sharpe", title, note, svg::line_chart(c));
+  return text_panel("panel-rolling-sharpe", title, note, svg::line_chart(c));
 }
 
 std::string weights_panel(const WeightsTable& w, const Session& s, const TimeRange& range) {
@@ -613,7 +547,7 @@ std::string weights_panel(const WeightsTable& w, const Session& s, const TimeRan
   if (w.dates.empty()) body = svg::placeholder(c.frame, "No rebalances");
   else if (c.layers.empty()) body = svg::placeholder(c.frame, "All target weights are zero");
   else body = svg::stacked_area(c);
-  return panel("panel-weights", "Target weights",
+  return text_panel("panel-weights", "Target weights",
                "Weights the strategy asked for at each rebalance (before cash buffer and leverage scaling), held "
                "until the next one; short weights stack below zero.",
                body);
@@ -631,7 +565,7 @@ std::string distribution_panel(const Session& s) {
     h.markers.push_back({var5, fmt::format("5% quantile {}", svg::format_value(var5, Format::percent, 2)), kLossColor});
     h.markers.push_back({mean, fmt::format("Mean {}", svg::format_value(mean, Format::percent, 3)), "#111827"});
   }
-  return panel("panel-distribution", "Daily returns", "Histogram of the strategy's daily returns.", svg::histogram(h));
+  return text_panel("panel-distribution", "Daily returns", "Histogram of the strategy's daily returns.", svg::histogram(h));
 }
 
 std::string turnover_panel(const std::map<int, double>& traded, const Session& s) {
@@ -655,49 +589,15 @@ std::string turnover_panel(const std::map<int, double>& traded, const Session& s
     series.values.push_back(mean > 0.0 ? (it == traded.end() ? 0.0 : it->second) / mean : std::nan(""));
   }
   c.series.push_back(std::move(series));
-  return panel("panel-turnover", "Turnover by year",
+  return text_panel("panel-turnover", "Turnover by year",
                "Value traded in the year (all fills) divided by the year's average equity.", svg::bar_chart(c));
 }
 
-constexpr const char* kCss = R"css(
-:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f5f7;--accent:#1f5fa8;--neg:#b91c1c;}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--ink);
- font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}
-.masthead{background:#13294b;color:#fff;padding:22px 0 18px}
-.masthead .inner,main,footer{max-width:1240px;margin:0 auto;padding-left:24px;padding-right:24px}
-.masthead .kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:#9fb3d1}
-.masthead h1{margin:2px 0 4px;font-size:26px;font-weight:650;letter-spacing:-.01em}
-.masthead .meta{display:flex;flex-wrap:wrap;gap:6px 18px;color:#d3dcea;font-size:13px}
-.masthead .meta b{color:#fff;font-weight:600}
-main{padding-top:18px;padding-bottom:8px}
-.kpis{display:grid;grid-template-columns:repeat(6,1fr);gap:12px;margin-bottom:16px}
-.kpi{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}
-.kpi .label{font-size:11.5px;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
-.kpi .value{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
-.kpi .bench{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
-.panel{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px 12px;margin-bottom:16px;
- position:relative;break-inside:avoid;page-break-inside:avoid}
-.panel h2{font-size:15px;font-weight:650;margin:0}
-.panel .note{font-size:12px;color:var(--muted);margin:2px 0 8px}
-.row{display:grid;grid-template-columns:7fr 5fr;gap:16px}
-.row.halves{grid-template-columns:1fr 1fr}
-.row>.panel{min-width:0}
-svg.chart{display:block;width:100%;height:auto;overflow:visible}
-.scale-radio{position:absolute;opacity:0;pointer-events:none}
-.scale-switch{position:absolute;top:12px;right:16px;display:flex;border:1px solid #cbd2dc;border-radius:6px;
- overflow:hidden;font-size:12px}
-.scale-switch label{padding:3px 12px;cursor:pointer;color:var(--muted);user-select:none}
-.scale-switch label+label{border-left:1px solid #cbd2dc}
-#equity-linear:checked~.scale-switch label[for=equity-linear],
-#equity-log:checked~.scale-switch label[for=equity-log]{background:var(--accent);color:#fff}
-#equity-linear:focus-visible~.scale-switch label[for=equity-linear],
-#equity-log:focus-visible~.scale-switch label[for=equity-log]{outline:2px solid #93b4e0}
-.scale-log{display:none}
-#equity-log:checked~.scale-log{display:block}
-#equity-log:checked~.scale-linear{display:none}
-.stats-grid{display:grid;grid-template-columns:repeat(3,1fr);gap:6px 22px;align-items:start}
+// The backtest report's additions to the shared style sheet.
+constexpr report::PageStyle kStyle{
+    R"css(.row.halves{grid-template-columns:1fr 1fr}
+)css",
+    R"css(.stats-grid{display:grid;grid-template-columns:repeat(3,1fr);gap:6px 22px;align-items:start}
 table.stats{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums;margin-bottom:10px}
 table.stats caption{text-align:left;font-weight:650;font-size:12px;letter-spacing:.05em;text-transform:uppercase;
  color:var(--muted);padding:6px 0 4px;border-bottom:2px solid var(--ink)}
@@ -706,21 +606,11 @@ table.stats thead th{font-size:11.5px;color:var(--muted);font-weight:600}
 table.stats tbody th{text-align:left;font-weight:400;color:#374151;padding-left:0;white-space:normal}
 td.neg,.kpi .value.neg{color:var(--neg)}
 td.na{color:#9ca3af}
-footer{color:var(--muted);font-size:12px;padding-bottom:28px}
-@media (max-width:980px){.row,.row.halves{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(3,1fr)}
- .stats-grid{grid-template-columns:1fr 1fr}}
-@media print{
- @page{size:A4 landscape;margin:10mm}
- body{background:#fff;font-size:11px}
- .masthead{background:none;color:#000;padding:0 0 6px;border-bottom:2px solid #000}
- .masthead .kicker,.masthead .meta{color:#333}.masthead .meta b{color:#000}
- .masthead .inner,main,footer{max-width:none;padding-left:0;padding-right:0}
- .panel,.kpi{border:1px solid #d1d5db;box-shadow:none}
- .scale-switch{display:none}
- .row{grid-template-columns:7fr 5fr}.row.halves{grid-template-columns:1fr 1fr}
- *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-)css";
+)css",
+    R"css(.row,.row.halves{grid-template-columns:1fr}.kpis{grid-template-columns:repeat(3,1fr)}
+ .stats-grid{grid-template-columns:1fr 1fr})css",
+    R"css( .row{grid-template-columns:7fr 5fr}.row.halves{grid-template-columns:1fr 1fr}
+)css"};
 
 std::string page(const json& summary, const Session& s, const std::optional<Session>& b, const WeightsTable& weights,
                  const std::map<int, double>& traded) {
@@ -741,15 +631,8 @@ std::string page(const json& summary, const Session& s, const std::optional<Sess
   if (const auto initial = number_at_path(strategy, "initial_equity"))
     meta += fmt::format("<span>Initial equity <b>{}</b></span>", svg::format_value(*initial, Format::money, 0));
 
-  std::string html;
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += fmt::format("<title>{} ({} to {}) - qsweep backtest report</title>\n", escape(name), escape(first), escape(last));
-  html += fmt::format("<style>{}</style>\n</head>\n<body>\n", kCss);
-  html += fmt::format(
-      "<header class=\"masthead\"><div class=\"inner\"><div class=\"kicker\">qsweep backtest report</div>"
-      "<h1>{}</h1><div class=\"meta\">{}</div></div></header>\n<main>\n",
-      escape(name), meta);
+  std::string html = report::page_start({fmt::format("{} ({} to {})", name, first, last), "qsweep backtest report",
+                                          name, meta, "", kStyle});
   html += kpis(strategy, benchmark);
   html += "\n";
   html += equity_panel(s, b, range);
@@ -759,14 +642,11 @@ std::string page(const json& summary, const Session& s, const std::optional<Sess
   html += weights_panel(weights, s, range);
   html += "<div class=\"row halves\">" + distribution_panel(s) + turnover_panel(traded, s) + "</div>\n";
   const json* relative = find_path(strategy, "relative_to_benchmark");
-  html += panel("panel-stats", "Statistics",
+  html += text_panel("panel-stats", "Statistics",
                 benchmark ? "Strategy and benchmark side by side; n/a: undefined for this curve (e.g. no losing days)."
                           : "n/a: undefined for this curve (e.g. no losing days).",
                 stats_panel(strategy, benchmark, relative));
-  html += fmt::format("</main>\n<footer>Generated by qsweep {} from summary.json and the CSV files beside this "
-                      "page.</footer>\n",
-                      escape(string_or(summary, "qsweep_version", kVersion)));
-  html += "</body>\n</html>\n";
+  html += report::page_end(string_or(summary, "qsweep_version", kVersion), "summary.json and the CSV files");
   return html;
 }
 

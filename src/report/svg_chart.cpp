@@ -289,7 +289,7 @@ std::string format_value(double value, Format format, int decimals) {
   const double shown = format == Format::percent ? value * 100.0 : value;
   std::string s = fmt::format("{:.{}f}", shown, decimals);
   // No "-0.0": a value that rounds to zero has no sign.
-  if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+  if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s = s.substr(1);
   if (format == Format::integer || format == Format::money) {
     const std::size_t start = s.front() == '-' ? 1 : 0;
     const std::size_t point = std::min(s.find('.'), s.size());

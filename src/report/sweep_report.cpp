@@ -22,6 +22,7 @@
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
+#include "report/html_page.hpp"
 #include "report/svg_chart.hpp"
 
 namespace fs = std::filesystem;
@@ -113,87 +114,17 @@ struct JsonDoc {
   }
 };
 
-// A CSV file split into fields (double quotes as in RFC 4180, no line breaks inside fields);
-// lines[i] is the 1-based file line of rows[i].
-struct CsvFile {
-  fs::path path;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> lines;
-};
+using report::column_of;
+using report::CsvFile;
 
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
+// A CSV file with a header line; double quotes as in RFC 4180.
 CsvFile read_csv_file(const fs::path& path) {
-  const std::string text = read_existing(path);
-  CsvFile csv;
-  csv.path = path;
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    std::vector<std::string> fields = split_csv_line(line);
-    if (csv.header.empty()) {
-      csv.header = std::move(fields);
-      continue;
-    }
-    if (fields.size() != csv.header.size()) {
-      throw InputError(fmt::format("{}:{}: expected {} fields as in the header, found {}", path.string(),
-                                   line_no, csv.header.size(), fields.size()));
-    }
-    csv.rows.push_back(std::move(fields));
-    csv.lines.push_back(line_no);
-  }
-  if (csv.header.empty()) throw InputError(fmt::format("{}: empty file (no header line)", path.string()));
-  return csv;
+  return report::parse_csv(path, read_existing(path), report::CsvQuotes::rfc4180);
 }
-
-std::size_t column_of(const CsvFile& csv, std::string_view name) {
-  for (std::size_t i = 0; i < csv.header.size(); ++i)
-    if (csv.header[i] == name) return i;
-  throw InputError(fmt::format("{}:1: no column '{}'", csv.path.string(), name));
-}
-
 // A cell as a finite number; nullopt for an empty cell (an undefined value).
 std::optional<double> optional_number_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  const std::string& field = csv.rows[row][col];
-  if (field.empty()) return std::nullopt;
-  double value = 0.0;
-  const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (ec != std::errc() || end != field.data() + field.size() || !std::isfinite(value)) {
-    throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a finite number", csv.path.string(),
-                                 csv.lines[row], csv.header[col], field));
-  }
-  return value;
+  if (csv.rows[row][col].empty()) return std::nullopt;
+  return report::number_at(csv, row, col);
 }
 
 // A swept dimension as the report shows it.
@@ -461,31 +392,18 @@ std::string key_html(std::string_view key) {
 
 // ---------------------------------------------------------------- page pieces
 
-constexpr double kFullWidth = 1160.0;
-constexpr double kWideWidth = 672.0;    // 7/12 of a row
-constexpr double kNarrowWidth = 472.0;  // 5/12 of a row
+using report::kFullWidth;
+using report::kWideWidth;
+using report::kNarrowWidth;
 constexpr double kHalfWidth = 560.0;
 constexpr double kMaxCellWidth = 110.0;  // heatmap cells
 constexpr const char* kAccent = "#1f5fa8";
 constexpr const char* kMedianColor = "#6b7280";
 constexpr const char* kOtherColor = "#c3cad4";
-constexpr const char* kLossColor = "#c0392b";
+using report::kLossColor;
 
-std::string panel(std::string_view id, std::string_view title, std::string_view note_html,
-                  std::string_view body, std::string_view extra_class = {}) {
-  return fmt::format("<section class=\"panel{}{}\" id=\"{}\"><h2>{}</h2>{}{}</section>\n",
-                     extra_class.empty() ? "" : " ", extra_class, id, escape(title),
-                     note_html.empty() ? std::string() : fmt::format("<p class=\"note\">{}</p>", note_html),
-                     body);
-}
-
-std::string kpi(std::string_view label, const std::string& value, const std::string& sub, bool negative) {
-  return fmt::format(
-      "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value{}\">{}</div>"
-      "<div class=\"bench\">{}</div></div>",
-      escape(label), negative ? " neg" : "", escape(value), escape(sub));
-}
-
+using report::kpi;
+using report::panel;
 std::string kpis(const Sweep& s) {
   const Metric& m = s.metric;
   std::optional<double> worst;
@@ -1050,45 +968,10 @@ std::string equity_panel(const Sweep& s) {
 
 // ---- page
 
-// The backtest report's look (src/report/html_report.cpp), plus the sweep's own pieces.
-constexpr const char* kCss = R"css(
-:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f5f7;--accent:#1f5fa8;--neg:#b91c1c;}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--ink);
- font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif}
-.masthead{background:#13294b;color:#fff;padding:22px 0 18px}
-.masthead .inner,main,footer{max-width:1240px;margin:0 auto;padding-left:24px;padding-right:24px}
-.masthead .kicker{font-size:12px;letter-spacing:.08em;text-transform:uppercase;color:#9fb3d1}
-.masthead h1{margin:2px 0 4px;font-size:26px;font-weight:650;letter-spacing:-.01em}
-.masthead .meta{display:flex;flex-wrap:wrap;gap:6px 18px;color:#d3dcea;font-size:13px}
-.masthead .meta b{color:#fff;font-weight:600}
-main{padding-top:18px;padding-bottom:8px}
-.kpis{display:grid;grid-template-columns:repeat(6,1fr);gap:12px;margin-bottom:16px}
-.kpi{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}
-.kpi .label{font-size:11.5px;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
-.kpi .value{font-size:24px;font-weight:650;font-variant-numeric:tabular-nums;margin-top:2px}
-.kpi .bench{font-size:12px;color:var(--muted);font-variant-numeric:tabular-nums}
-.panel{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 16px 12px;margin-bottom:16px;
- position:relative;break-inside:avoid;page-break-inside:avoid}
-.panel h2{font-size:15px;font-weight:650;margin:0}
-.panel .note{font-size:12px;color:var(--muted);margin:2px 0 8px}
-.row{display:grid;grid-template-columns:7fr 5fr;gap:16px}
-.row>.panel{min-width:0}
-svg.chart{display:block;width:100%;height:auto;overflow:visible}
-.scale-radio{position:absolute;opacity:0;pointer-events:none}
-.scale-switch{position:absolute;top:12px;right:16px;display:flex;border:1px solid #cbd2dc;border-radius:6px;
- overflow:hidden;font-size:12px}
-.scale-switch label{padding:3px 12px;cursor:pointer;color:var(--muted);user-select:none}
-.scale-switch label+label{border-left:1px solid #cbd2dc}
-#equity-linear:checked~.scale-switch label[for=equity-linear],
-#equity-log:checked~.scale-switch label[for=equity-log]{background:var(--accent);color:#fff}
-#equity-linear:focus-visible~.scale-switch label[for=equity-linear],
-#equity-log:focus-visible~.scale-switch label[for=equity-log]{outline:2px solid #93b4e0}
-.scale-log{display:none}
-#equity-log:checked~.scale-log{display:block}
-#equity-log:checked~.scale-linear{display:none}
-.has-switch .note{padding-right:120px}
+// The sweep report's additions to the shared style sheet (src/report/html_page.cpp).
+constexpr report::PageStyle kStyle{
+    R"css()css",
+    R"css(.has-switch .note{padding-right:120px}
 td.neg,.kpi .value.neg,.of-card .value.neg{color:var(--neg)}
 td.na{color:#9ca3af}
 .pfx{color:var(--muted);font-weight:400}
@@ -1132,23 +1015,13 @@ table.ranking tbody tr:hover td{background:#f6f7f9}
 .multiples{display:grid;grid-template-columns:1fr 1fr;gap:10px 28px}
 figure.multiple{margin:0;min-width:0}
 figure.multiple figcaption{font-size:13px;font-weight:650;margin:4px 0 2px}
-footer{color:var(--muted);font-size:12px;padding-bottom:28px}
-@media (max-width:980px){.row,.of-grid,.multiples,.of-cards{grid-template-columns:1fr}
- .kpis{grid-template-columns:repeat(3,1fr)}}
-@media print{
- @page{size:A4 landscape;margin:10mm}
- body{background:#fff;font-size:11px}
- .masthead{background:none;color:#000;padding:0 0 6px;border-bottom:2px solid #000}
- .masthead .kicker,.masthead .meta{color:#333}.masthead .meta b{color:#000}
- .masthead .inner,main,footer{max-width:none;padding-left:0;padding-right:0}
- .panel,.kpi{border:1px solid #d1d5db;box-shadow:none}
- .scale-switch{display:none}
- .row{grid-template-columns:7fr 5fr}.of-grid{grid-template-columns:5fr 6fr}.multiples{grid-template-columns:1fr 1fr}
+)css",
+    R"css(.row,.of-grid,.multiples,.of-cards{grid-template-columns:1fr}
+ .kpis{grid-template-columns:repeat(3,1fr)})css",
+    R"css( .row{grid-template-columns:7fr 5fr}.of-grid{grid-template-columns:5fr 6fr}.multiples{grid-template-columns:1fr 1fr}
  .of-cards{grid-template-columns:1fr 1.4fr 1.6fr}
  .table-scroll{overflow:visible}
- *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-)css";
+)css"};
 
 std::string page(const Sweep& s) {
   const Manifest& m = s.manifest;
@@ -1169,29 +1042,16 @@ std::string page(const Sweep& s) {
   meta += fmt::format("<span>Ranked by <b>{}</b> ({} is better)</span>", escape(s.metric.label),
                       s.higher_is_better ? "higher" : "lower");
 
-  std::string html;
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += fmt::format("<title>{} sweep ({} variants) - qsweep sweep report</title>\n", escape(m.name),
-                      count_text(s.results.ids.size()));
-  html += fmt::format("<style>{}</style>\n</head>\n<body>\n", kCss);
-  html += fmt::format(
-      "<header class=\"masthead\" id=\"panel-title\"><div class=\"inner\"><div class=\"kicker\">qsweep sweep "
-      "report"
-      "</div><h1>{}</h1><div class=\"meta\">{}</div></div></header>\n<main>\n",
-      escape(m.name), meta);
+  std::string html =
+      report::page_start({fmt::format("{} sweep ({} variants)", m.name, count_text(s.results.ids.size())),
+                          "qsweep sweep report", m.name, meta, "panel-title", kStyle});
   html += kpis(s);
   html += overfitting_panel(s);
   html += ranking_panel(s);
   html += heatmap_panel(s);
   html += sensitivity_panel(s);
   html += "<div class=\"row\">" + equity_panel(s) + distribution_panel(s) + "</div>\n";
-  html += fmt::format(
-      "</main>\n<footer>Generated by qsweep {} from manifest.json, results.csv, curves.csv and "
-      "sweep_summary.json "
-      "beside this page.</footer>\n",
-      escape(m.version));
-  html += "</body>\n</html>\n";
+  html += report::page_end(m.version, "manifest.json, results.csv, curves.csv and sweep_summary.json");
   return html;
 }
 
