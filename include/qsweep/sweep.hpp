@@ -89,4 +89,9 @@ SweepSummary run_sweep(const SweepOptions& options);
 // The ranking of a finished sweep's results.csv as a terminal table (top `top` variants).
 std::string format_ranking(const std::filesystem::path& sweep_dir, std::size_t top, const std::string& rank_by = "");
 
+// One line summing up a finished sweep's overfitting statistics (sweep_summary.json), e.g.
+// "overfitting: 1020 trials; deflated Sharpe ratio of the best variant 0.962; PBO 24.8% (...)".
+// Appends the plain-language warnings (PBO > 0.5, DSR < 0.95) to `warnings`. Throws InputError.
+std::string format_overfitting(const std::filesystem::path& sweep_dir, std::vector<std::string>& warnings);
+
 }  // namespace qsweep

@@ -110,4 +110,30 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   return out;
 }
 
+std::string format_overfitting(const fs::path& sweep_dir, std::vector<std::string>& warnings) {
+  const fs::path path = sweep_dir / "sweep_summary.json";
+  const auto summary = nlohmann::json::parse(read_file(path), nullptr, false);
+  if (summary.is_discarded() || !summary.is_object() || !summary.contains("overfitting"))
+    throw InputError(fmt::format("{}: no overfitting section (is the sweep finished?)", path.string()));
+  const auto& o = summary.at("overfitting");
+  auto value = [](const nlohmann::json& stat, const std::string& shown) {
+    if (stat.is_object() && stat.contains("value") && stat.at("value").is_number()) return shown;
+    const std::string reason = stat.is_object() ? stat.value("undefined_because", std::string("undefined")) : "undefined";
+    return fmt::format("n/a ({})", reason);
+  };
+  const auto& dsr = o.value("deflated_sharpe", nlohmann::json::object());
+  const auto& pbo = o.value("pbo", nlohmann::json::object());
+  const std::string dsr_text =
+      value(dsr, dsr.contains("value") && dsr["value"].is_number() ? fmt::format("{:.3f}", dsr["value"].get<double>()) : "");
+  const std::string pbo_text =
+      value(pbo, pbo.contains("value") && pbo["value"].is_number()
+                     ? fmt::format("{:.1f}% (S = {}, {} splits)", pbo["value"].get<double>() * 100.0,
+                                   pbo.value("partitions", 0), pbo.value("combinations", 0))
+                     : "");
+  for (const auto& w : o.value("warnings", nlohmann::json::array()))
+    if (w.is_string()) warnings.push_back(w.get<std::string>());
+  return fmt::format("overfitting: {} trials; deflated Sharpe ratio of the best variant {}; PBO {}\n",
+                     o.value("trials", 0), dsr_text, pbo_text);
+}
+
 }  // namespace qsweep

@@ -74,6 +74,19 @@ TEST_F(SweepCli, WritesResultsInIdOrderWithParametersAndStatistics) {
   EXPECT_EQ(manifest.at("data_files").at("XLB.csv").at("sha256").get<std::string>().size(), 64u);
 }
 
+TEST_F(SweepCli, PrintsTheOverfittingStatisticsBeforeTheReportPath) {
+  const RunResult r = run_qsweep("sweep '" + config_.string() + "' --out '" + (work_ / "out").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::size_t line = r.out.find("overfitting: 6 trials; deflated Sharpe ratio of the best variant ");
+  ASSERT_NE(line, std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; PBO ", line), std::string::npos) << r.out;
+  EXPECT_LT(line, r.out.find("report: ")) << r.out;
+  // Every warning in sweep_summary.json is also printed on stderr.
+  const auto summary = nlohmann::json::parse(slurp(work_ / "out/sweep_summary.json"));
+  for (const auto& warning : summary.at("overfitting").at("warnings"))
+    EXPECT_NE(r.err.find("qsweep: warning: " + warning.get<std::string>()), std::string::npos) << r.err;
+}
+
 TEST_F(SweepCli, EachRowMatchesTheSameBacktestRunAlone) {
   ASSERT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
   const CsvTable results = read_csv(work_ / "out/results.csv");
