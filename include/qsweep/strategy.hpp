@@ -41,6 +41,7 @@ struct DecisionContext {
   const PriceHistory* history = nullptr;
   // Memo for indicators that many runs of the same session share (e.g. a sweep's variants);
   // null when the caller provides none. A strategy must give the same weights with or without it.
+  // It belongs to the session that `universe` comes from (PreparedSession::universe_at).
   IndicatorCache* indicators = nullptr;
 };
 

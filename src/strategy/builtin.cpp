@@ -35,59 +35,110 @@ double volatility_signal(std::span<const double> closes, std::size_t lookback) {
 
 namespace {
 
-// An indicator's value per asset at each close rebalance day of a session.
-struct DayTable {
-  std::vector<std::ptrdiff_t> row_of_day;  // -1: not a rebalance day
-  std::vector<double> values;              // row-major: rows × assets
-  std::size_t assets = 0;
-
-  // value(a, t) must use only closes up to day t.
-  template <class Value>
-  static DayTable build(const PreparedSession& s, Value&& value) {
-    DayTable table;
-    table.assets = s.asset_count();
-    table.row_of_day.assign(s.day_count(), -1);
-    table.values.reserve(s.rebalance_days().size() * table.assets);
-    std::ptrdiff_t row = 0;
-    for (std::size_t t : s.rebalance_days()) {
-      table.row_of_day[t] = row++;
-      for (AssetIndex a = 0; a < table.assets; ++a) table.values.push_back(value(a, t));
-    }
-    return table;
-  }
-  const double* row(std::size_t t) const noexcept {
-    const std::ptrdiff_t r = row_of_day[t];
-    return r < 0 ? nullptr : values.data() + static_cast<std::size_t>(r) * assets;
-  }
-};
-
-// Each close's growth factor 1 + (c[i]/c[i-1] - 1), per asset and day, shared by every lookback:
-// momentum over a window is then a product of factors, the same doubles in the same order as
-// momentum_signal() computes, without its divisions.
+// Each close's growth factor 1 + (c[t]/c[t-1] - 1), day-major (factors[t * stride + a], the
+// stride a multiple of kChunk), shared by every lookback. 1.0 on an asset's entry day, outside its
+// data and in the padding: the product of the factors of the `lookback` days ending at day t is
+// then momentum_signal() of the asset's closes up to t, bit for bit (the same doubles multiplied
+// in the same order; a factor 1.0 changes nothing).
 struct GrowthFactors {
-  std::vector<double> factors;  // assets × days; index 0 of each asset unused
-  std::size_t days = 0;
+  static constexpr std::size_t kChunk = 8;  // assets multiplied together (registers, SIMD)
+  std::vector<double> factors;
+  std::size_t stride = 0;
 
   static GrowthFactors build(const PreparedSession& s) {
     GrowthFactors g;
-    g.days = s.day_count();
-    g.factors.assign(s.asset_count() * g.days, 0.0);
+    g.stride = (s.asset_count() + kChunk - 1) / kChunk * kChunk;
+    g.factors.assign(s.day_count() * g.stride, 1.0);
     for (AssetIndex a = 0; a < s.asset_count(); ++a) {
       const std::span<const double> c = s.closes(a);
-      for (std::size_t i = 1; i < g.days; ++i) g.factors[a * g.days + i] = 1.0 + (c[i] / c[i - 1] - 1.0);
+      for (std::size_t t = s.entry_index(a) + 1; t <= s.exit_index(a) && t < s.day_count(); ++t)
+        g.factors[t * g.stride + a] = 1.0 + (c[t] / c[t - 1] - 1.0);
     }
     return g;
   }
-  // momentum_signal() of the closes [first, last] (day indices) of asset a.
-  double momentum(AssetIndex a, std::ptrdiff_t first, std::ptrdiff_t last, std::size_t lookback) const noexcept {
-    const std::ptrdiff_t available = last - first + 1;
-    const std::ptrdiff_t n = std::min(available, static_cast<std::ptrdiff_t>(lookback) + 1);
-    if (n < 2) return 0.0;
-    const double* f = factors.data() + a * days;
-    double product = f[last - n + 2];
-    for (std::ptrdiff_t i = last - n + 3; i <= last; ++i) product *= f[i];
-    return product - 1.0;
+  // The product of asset a's factors over the `lookback` days ending at day `last`.
+  double product(AssetIndex a, std::size_t last, std::size_t lookback) const noexcept {
+    double p = 1.0;
+    for (std::size_t t = last + 1 >= lookback ? last + 1 - lookback : 0; t <= last; ++t) p *= factors[t * stride + a];
+    return p;
   }
+  // out[r * stride + a] = product(a, last_r, lookback) for the assets of every chunk, with
+  // last_r = ends[r] >= lookback - 1. Two windows at a time keep 2 × kChunk independent
+  // multiplications in flight.
+  void products(std::span<const std::size_t> ends, std::size_t lookback, std::vector<double>& out) const {
+    out.assign(ends.size() * stride, 1.0);
+    for (std::size_t a0 = 0; a0 < stride; a0 += kChunk) {
+      std::size_t r = 0;
+      for (; r + 2 <= ends.size(); r += 2) {
+        double p0[kChunk], p1[kChunk];
+        for (std::size_t k = 0; k < kChunk; ++k) p0[k] = p1[k] = 1.0;
+        const double* f0 = factors.data() + (ends[r] + 1 - lookback) * stride + a0;
+        const double* f1 = factors.data() + (ends[r + 1] + 1 - lookback) * stride + a0;
+        for (std::size_t j = 0; j < lookback; ++j, f0 += stride, f1 += stride)
+          for (std::size_t k = 0; k < kChunk; ++k) {
+            p0[k] *= f0[k];
+            p1[k] *= f1[k];
+          }
+        std::copy(p0, p0 + kChunk, out.data() + r * stride + a0);
+        std::copy(p1, p1 + kChunk, out.data() + (r + 1) * stride + a0);
+      }
+      for (; r < ends.size(); ++r)
+        for (std::size_t a = a0; a < a0 + kChunk; ++a) out[r * stride + a] = product(a, ends[r], lookback);
+    }
+  }
+};
+
+// The universe at each close rebalance day of a session, ranked by `lookback`-day momentum
+// (descending; equal momenta keep the universe order), shared by every run with that lookback.
+// Rows exist for the rebalance days t with t + 1 >= lookback (earlier, the strategy holds nothing).
+class MomentumRanking {
+ public:
+  static MomentumRanking build(const PreparedSession& s, const GrowthFactors& g, std::size_t lookback) {
+    MomentumRanking table;
+    const std::size_t n_assets = s.asset_count();
+    table.assets_ = n_assets;
+    table.row_of_day_.assign(s.day_count(), -1);
+    std::vector<std::size_t> days;
+    for (std::size_t t : s.rebalance_days())
+      if (t + 1 >= lookback) days.push_back(t);
+    std::vector<double> momentum;  // + 1
+    g.products(days, lookback, momentum);
+    std::vector<AssetIndex> universe;
+    for (std::size_t r = 0; r < days.size(); ++r) {
+      const std::size_t t = days[r];
+      double* m = momentum.data() + r * g.stride;
+      // An asset whose data ended before t: its window ends on its last close instead.
+      for (AssetIndex a = 0; a < n_assets; ++a)
+        if (s.exit_index(a) < t) m[a] = g.product(a, s.exit_index(a), lookback);
+
+      s.universe_at(t, universe);
+      table.row_of_day_[t] = static_cast<std::ptrdiff_t>(r);
+      table.counts_.push_back(universe.size());
+      const std::size_t begin = table.ranked_.size();
+      for (AssetIndex a : universe) {  // stable insertion sort, descending
+        std::size_t j = table.ranked_.size();
+        table.ranked_.push_back(a);
+        for (; j > begin && m[table.ranked_[j - 1]] < m[a]; --j) table.ranked_[j] = table.ranked_[j - 1];
+        table.ranked_[j] = a;
+      }
+      table.ranked_.resize(begin + n_assets);
+    }
+    return table;
+  }
+
+  // The ranked universe at close rebalance day index t; empty when t is not one.
+  std::span<const AssetIndex> ranked(std::size_t t) const noexcept {
+    const std::ptrdiff_t row = row_of_day_[t];
+    if (row < 0) return {};
+    const auto r = static_cast<std::size_t>(row);
+    return {ranked_.data() + r * assets_, counts_[r]};
+  }
+
+ private:
+  std::size_t assets_ = 0;
+  std::vector<std::ptrdiff_t> row_of_day_;  // -1: not a close rebalance day
+  std::vector<AssetIndex> ranked_;          // rows × assets; the first counts_[row] are used
+  std::vector<std::size_t> counts_;
 };
 
 // Constant target weights at every rebalance (QSTrader's FixedSignalsAlphaModel).
@@ -139,28 +190,23 @@ class Momentum final : public Strategy {
   std::vector<std::string> assets() const override { return assets_; }
   void target_weights(const DecisionContext& ctx, std::span<double> weights) override {
     if (ctx.closes_seen < lookback_) return;
-    // Momentum at every close rebalance is shared by all runs of the session with this lookback.
-    const double* shared = nullptr;
+    const double weight = 1.0 / static_cast<double>(top_n_);
+    // At a close rebalance, the ranking is shared by all runs of the session with this lookback.
     if (ctx.indicators != nullptr && ctx.closes_seen == ctx.day_index + 1) {
       if (!table_) {
         const std::size_t lookback = lookback_;
-        table_ = ctx.indicators->get<DayTable>(
-            fmt::format("momentum:{}", lookback_),
-            [lookback, cache = ctx.indicators](const PreparedSession& s) {
-              const auto factors = cache->get<GrowthFactors>("growth_factors", &GrowthFactors::build);
-              return DayTable::build(s, [&](AssetIndex a, std::size_t t) {
-                return factors->momentum(a, static_cast<std::ptrdiff_t>(s.entry_index(a)),
-                                         std::min(static_cast<std::ptrdiff_t>(t),
-                                                  static_cast<std::ptrdiff_t>(s.exit_index(a))),
-                                         lookback);
-              });
+        table_ = ctx.indicators->get<MomentumRanking>(
+            fmt::format("momentum_ranking:{}", lookback_), [lookback, cache = ctx.indicators](const PreparedSession& s) {
+              return MomentumRanking::build(s, *cache->get<GrowthFactors>("growth_factors", &GrowthFactors::build),
+                                            lookback);
             });
       }
-      shared = table_->row(ctx.day_index);
+      const std::span<const AssetIndex> ranked = table_->ranked(ctx.day_index);
+      for (std::size_t i = 0; i < std::min(top_n_, ranked.size()); ++i) weights[ranked[i]] = weight;
+      return;
     }
     ranked_.clear();
-    for (AssetIndex a : ctx.universe)
-      ranked_.push_back({shared ? shared[a] : momentum_signal(ctx.history->closes(a), lookback_), a});
+    for (AssetIndex a : ctx.universe) ranked_.push_back({momentum_signal(ctx.history->closes(a), lookback_), a});
     // Descending, stable: equal momenta keep the universe order (Python sorted(reverse=True)).
     // Insertion sort (stable, no allocation; universes are small).
     for (std::size_t i = 1; i < ranked_.size(); ++i) {
@@ -170,7 +216,7 @@ class Momentum final : public Strategy {
       ranked_[j] = item;
     }
     const std::size_t n = std::min(top_n_, ranked_.size());
-    for (std::size_t i = 0; i < n; ++i) weights[ranked_[i].second] = 1.0 / static_cast<double>(top_n_);
+    for (std::size_t i = 0; i < n; ++i) weights[ranked_[i].second] = weight;
   }
 
  private:
@@ -178,7 +224,7 @@ class Momentum final : public Strategy {
   std::size_t lookback_;
   std::size_t top_n_;
   std::vector<std::pair<double, AssetIndex>> ranked_;
-  std::shared_ptr<const DayTable> table_;
+  std::shared_ptr<const MomentumRanking> table_;
 };
 
 // Trend following: each asset of the universe is held while the SMA of its last `fast` closes is
