@@ -181,61 +181,76 @@ struct BlockSums {
   double total_rows = 0.0;
 };
 
-// A key that orders trials as the metric does over a set of `rows` periods, from the trial's
-// sum s and sum of squares q over them. Sharpe: SR = s / sqrt(rows q - s²), and the key is
-// SR·|SR| = s|s| / (rows q - s²) (same order, no square root). Zero variance gives ±inf by the
-// sign of s, or 0 when every return is 0.
-double rank_key(PboMetric metric, double s, double q, double rows) noexcept {
-  if (metric == PboMetric::mean_return) return s;  // every trial has the same rows
-  const double rows_q = rows * q;
-  const double spread = rows_q - s * s;  // rows² × variance (ddof 0)
-  // Constant returns leave only rounding noise (about 1e-16 × rows × rows_q) in `spread`;
-  // real returns have stdev / |mean| far above 1e-5.
-  if (spread <= 1e-10 * rows_q) return s == 0.0 ? 0.0 : std::copysign(kInf, s);
-  return s * std::fabs(s) / spread;
+// Keys that order trials as the metric does over a set of `rows` periods, from each trial's sum
+// s and sum of squares q over them: keys[i] for sums[i], squares[i]. Sharpe: SR = s / sqrt(rows q
+// - s²), and the key is SR·|SR| = s|s| / (rows q - s²) (same order, no square root). Zero variance
+// gives ±inf by the sign of s, or 0 when every return is 0. Branch-free, so it vectorises.
+void rank_keys(PboMetric metric, const double* sums, const double* squares, double rows, std::size_t n,
+               double* keys) noexcept {
+  if (metric == PboMetric::mean_return) {  // every trial has the same rows
+    std::copy(sums, sums + n, keys);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double s = sums[i];
+    const double rows_q = rows * squares[i];
+    const double spread = rows_q - s * s;  // rows² × variance (ddof 0)
+    const double key = s * std::fabs(s) / spread;
+    const double flat = s == 0.0 ? 0.0 : std::copysign(kInf, s);
+    // Constant returns leave only rounding noise (about 1e-16 × rows × rows_q) in `spread`;
+    // real returns have stdev / |mean| far above 1e-5.
+    keys[i] = spread <= 1e-10 * rows_q ? flat : key;
+  }
 }
 
-// The λ of each combination in [first, last) of `in_sample` (S flags per combination). In-sample
-// sums add the blocks in increasing order; out-of-sample sums are the totals minus them.
-void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t partitions,
-                const std::vector<unsigned char>& in_sample, std::size_t first, std::size_t last,
+// The λ of each combination in [first, last) of `picks` (the S/2 in-sample blocks of each
+// combination, increasing). In-sample sums add the blocks in increasing order, starting from 0;
+// out-of-sample sums are the totals minus them. Consecutive combinations share their leading
+// blocks, so the partial sums of those are kept (one level per block) and reused.
+void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half,
+                const std::vector<unsigned char>& picks, std::size_t first, std::size_t last,
                 std::vector<double>& logits) {
   const std::size_t n = blocks.trials;
-  std::vector<double> is_sum(n), is_sq(n);
+  std::vector<double> level_sum(half * n), level_sq(half * n);
+  std::vector<double> keys(n), oos_sum(n), oos_sq(n), oos_keys(n);
+  const unsigned char* previous = nullptr;
   for (std::size_t c = first; c < last; ++c) {
-    const unsigned char* flags = in_sample.data() + c * partitions;
-    std::fill(is_sum.begin(), is_sum.end(), 0.0);
-    std::fill(is_sq.begin(), is_sq.end(), 0.0);
-    double is_rows = 0.0;
-    for (std::size_t b = 0; b < partitions; ++b) {
-      if (!flags[b]) continue;
-      is_rows += blocks.rows[b];
-      const double* block_sum = blocks.sum.data() + b * n;
-      const double* block_sq = blocks.sum_sq.data() + b * n;
+    const unsigned char* pick = picks.data() + c * half;
+    std::size_t d = 0;
+    if (previous != nullptr)
+      while (pick[d] == previous[d]) ++d;  // combinations differ, so d < half
+    previous = pick;
+    for (; d < half; ++d) {
+      const double* block_sum = blocks.sum.data() + pick[d] * n;
+      const double* block_sq = blocks.sum_sq.data() + pick[d] * n;
+      double* sum = level_sum.data() + d * n;
+      double* sq = level_sq.data() + d * n;
+      const double* prior_sum = d == 0 ? nullptr : sum - n;
+      const double* prior_sq = d == 0 ? nullptr : sq - n;
       for (std::size_t i = 0; i < n; ++i) {
-        is_sum[i] += block_sum[i];
-        is_sq[i] += block_sq[i];
+        sum[i] = (prior_sum ? prior_sum[i] : 0.0) + block_sum[i];
+        sq[i] = (prior_sq ? prior_sq[i] : 0.0) + block_sq[i];
       }
     }
-    std::size_t best = 0;
-    double best_key = rank_key(metric, is_sum[0], is_sq[0], is_rows);
-    for (std::size_t i = 1; i < n; ++i) {
-      const double key = rank_key(metric, is_sum[i], is_sq[i], is_rows);
-      if (key > best_key) {
-        best = i;
-        best_key = key;
-      }
-    }
+    const double* is_sum = level_sum.data() + (half - 1) * n;
+    const double* is_sq = level_sq.data() + (half - 1) * n;
+    double is_rows = 0.0;
+    for (std::size_t k = 0; k < half; ++k) is_rows += blocks.rows[pick[k]];
+
+    rank_keys(metric, is_sum, is_sq, is_rows, n, keys.data());
+    const std::size_t best =
+        static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());  // first of equals
     const double oos_rows = blocks.total_rows - is_rows;
-    auto oos_key = [&](std::size_t i) {
-      return rank_key(metric, blocks.total[i] - is_sum[i], blocks.total_sq[i] - is_sq[i], oos_rows);
-    };
-    const double chosen = oos_key(best);
+    for (std::size_t i = 0; i < n; ++i) {
+      oos_sum[i] = blocks.total[i] - is_sum[i];
+      oos_sq[i] = blocks.total_sq[i] - is_sq[i];
+    }
+    rank_keys(metric, oos_sum.data(), oos_sq.data(), oos_rows, n, oos_keys.data());
+    const double chosen = oos_keys[best];
     std::size_t below = 0, equal = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double key = oos_key(i);
-      below += key < chosen;
-      equal += key == chosen;
+      below += oos_keys[i] < chosen;
+      equal += oos_keys[i] == chosen;
     }
     const double rank = static_cast<double>(below) + (static_cast<double>(equal) + 1.0) / 2.0;
     const double omega = rank / (static_cast<double>(n) + 1.0);
@@ -332,19 +347,19 @@ StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums&
       return undefined<PboResult>(fmt::format("the returns of trial {} are not finite", i % n));
   }
 
-  // In-sample flags of every combination, in itertools.combinations(range(S), S/2) order.
+  // The in-sample blocks of every combination, in itertools.combinations(range(S), S/2) order.
   const std::size_t half = s / 2;
   const std::size_t count = binomial(s, half);
-  std::vector<unsigned char> in_sample(count * s, 0);
-  std::vector<std::size_t> pick(half);
-  for (std::size_t k = 0; k < half; ++k) pick[k] = k;
+  std::vector<unsigned char> picks(count * half);
+  std::vector<unsigned char> pick(half);
+  for (std::size_t k = 0; k < half; ++k) pick[k] = static_cast<unsigned char>(k);
   for (std::size_t c = 0; c < count; ++c) {
-    for (std::size_t k : pick) in_sample[c * s + k] = 1;
+    std::copy(pick.begin(), pick.end(), picks.begin() + static_cast<std::ptrdiff_t>(c * half));
     std::size_t k = half;  // advance to the next combination
     while (k > 0 && pick[k - 1] == s - half + (k - 1)) --k;
     if (k == 0) break;
     ++pick[k - 1];
-    for (std::size_t j = k; j < half; ++j) pick[j] = pick[j - 1] + 1;
+    for (std::size_t j = k; j < half; ++j) pick[j] = static_cast<unsigned char>(pick[j - 1] + 1);
   }
 
   PboResult result;
@@ -353,12 +368,12 @@ StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums&
   result.logits.assign(count, 0.0);
   const std::size_t workers = std::clamp<std::size_t>(options.threads, 1, count);
   if (workers == 1) {
-    logits_for(blocks, options.metric, s, in_sample, 0, count, result.logits);
+    logits_for(blocks, options.metric, half, picks, 0, count, result.logits);
   } else {
     std::vector<std::thread> pool;
     for (std::size_t w = 0; w < workers; ++w)
       pool.emplace_back([&, w] {
-        logits_for(blocks, options.metric, s, in_sample, w * count / workers, (w + 1) * count / workers,
+        logits_for(blocks, options.metric, half, picks, w * count / workers, (w + 1) * count / workers,
                    result.logits);
       });
     for (std::thread& thread : pool) thread.join();
