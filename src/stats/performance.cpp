@@ -145,10 +145,14 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
   s.returns[0] = 0.0;
   for (std::size_t i = 1; i < n; ++i) s.returns[i] = equity[i] / equity[i - 1] - 1.0;
   s.cum_returns.resize(n);
-  double log_sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    log_sum += std::log(1.0 + s.returns[i]);
-    s.cum_returns[i] = std::exp(log_sum);
+  if (mode == Mode::qstrader) {  // QSTrader: exp(cumsum(log(1 + r)))
+    double log_sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      log_sum += std::log(1.0 + s.returns[i]);
+      s.cum_returns[i] = std::exp(log_sum);
+    }
+  } else {  // exact: no rounding accumulates, so a curve back at its high has no drawdown
+    for (std::size_t i = 0; i < n; ++i) s.cum_returns[i] = equity[i] / equity[0];
   }
 
   // Periods per year: QSTrader's 252, or the curve's own density of trading days.
@@ -175,9 +179,13 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
     s.annual_volatility_ddof0 = finite_or_null(std0 * sqrt_periods);
   }
   if (std0 > 0.0) s.sharpe = finite_or_null(sqrt_periods * mean / std0);
-  std::vector<double> negative;
-  for (double r : s.returns)
-    if (r < 0.0) negative.push_back(r);
+  std::vector<double> negative(n);
+  std::size_t negatives = 0;
+  for (double r : s.returns) {  // branch-free: returns' signs are unpredictable
+    negative[negatives] = r;
+    negatives += r < 0.0;
+  }
+  negative.resize(negatives);
   const double downside = np_std(negative, 0);
   if (!negative.empty() && downside > 0.0) s.sortino = finite_or_null(sqrt_periods * mean / downside);
 
@@ -189,7 +197,7 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
     hwm = std::max(hwm, s.cum_returns[i]);
     s.drawdown[i] = (hwm - s.cum_returns[i]) / hwm;
     s.max_drawdown = std::max(s.max_drawdown, s.drawdown[i]);
-    run = s.drawdown[i] != 0.0 ? run + 1 : 0;
+    run = (run + 1) * static_cast<std::size_t>(s.drawdown[i] != 0.0);  // branch-free
     s.max_drawdown_duration = std::max(s.max_drawdown_duration, run);
   }
 

@@ -139,6 +139,20 @@ TEST(Performance, StrictModeAnnualisesOverCalendarTime) {
   EXPECT_REL(0.0196638416050035 * std::sqrt(5.0 / years), s.annual_volatility);
 }
 
+// Strict cumulative returns are E_t / E_0 exactly: equity 100, 101, 96, 101 is back at its high
+// on the last point, so its drawdown there is exactly 0 and the longest drawdown lasts 1 point
+// (96). QSTrader's exp(cumsum(log(1 + r))) gives 1.0099999999999998 < 1.01 there.
+TEST(Performance, StrictCumulativeReturnsAreExactRatios) {
+  const std::vector<Day> dates = days({"2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11"});
+  const std::vector<double> equity = {100.0, 101.0, 96.0, 101.0};
+  const PerformanceStats s = compute_performance(dates, equity, Mode::strict);
+  ASSERT_EQ(s.cum_returns.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(s.cum_returns[i], equity[i] / 100.0) << i;
+  EXPECT_EQ(s.drawdown[3], 0.0);
+  EXPECT_EQ(s.max_drawdown_duration, 1u);
+  EXPECT_DOUBLE_EQ(s.max_drawdown, (1.01 - 0.96) / 1.01);
+}
+
 TEST(Performance, SinglePointCurveHasOnlyTrivialStatistics) {
   const std::vector<Day> dates = days({"2020-01-02"});
   const std::vector<double> equity{100.0};
