@@ -189,7 +189,7 @@ void register_benchmarks(const fs::path& scratch_dir) {
   }
   for (const std::string& name : kConfigs) {
     benchmark::RegisterBenchmark(("BM_RunSessionEquityOnly/" + name).c_str(), run_session, name,
-                                 qsweep::RecordOptions{false, false, false})
+                                 qsweep::RecordOptions{false, false, false, false})
         ->Unit(benchmark::kMicrosecond);
   }
   for (const std::string& name : kConfigs) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
@@ -29,9 +30,23 @@ struct BacktestRun {
 // Loads the plug-ins a config names (safe to call more than once). Throws InputError.
 void load_config_plugins(const Config& config);
 
-// Creates the session's strategy and checks every asset it trades has a data file.
-// Throws InputError naming the config key.
-std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session);
+// The tickers that have a data file (<TICKER>.csv, a regular file) in a folder, listed once so
+// that many configs can be checked without a file-system call each. An unreadable or missing
+// folder lists nothing.
+class DataFileIndex {
+ public:
+  explicit DataFileIndex(const std::filesystem::path& dir);
+  bool contains(const std::string& ticker) const { return tickers_.count(ticker) != 0; }
+
+ private:
+  std::unordered_set<std::string> tickers_;
+};
+
+// Creates the session's strategy and checks every asset it trades has a data file: in `index`
+// when given (it must list config.data_dir), on disk otherwise. Throws InputError naming the
+// config key.
+std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session,
+                                        const DataFileIndex* index = nullptr);
 
 // Loads the data of both sessions and runs them. Throws InputError / IoError.
 BacktestRun run_backtest(const Config& config);

@@ -52,7 +52,8 @@ struct SessionResult {
   std::vector<double> equity;
   std::vector<double> cash;
   std::vector<double> market_value;
-  std::vector<Fill> fills;
+  std::vector<Fill> fills;       // when recorded
+  std::size_t fill_count = 0;    // fills executed, recorded or not
   std::vector<PendingOrder> pending;
   std::vector<RebalanceRecord> rebalances;
   // Quantity held per ticker at each close: positions[i * tickers.size() + a].
@@ -64,6 +65,7 @@ struct RecordOptions {
   bool fills = true;
   bool positions = true;
   bool rebalances = true;
+  bool balances = true;  // cash and market value at each point (dates and equity always)
 };
 
 class PreparedSession;
@@ -147,6 +149,9 @@ class PreparedSession {
   // t == exit_index(a) on the session's last day (a strict-mode asset whose data ends at t is
   // sold at that close and cannot be targeted again).
   void universe_at(std::size_t t, std::vector<AssetIndex>& out) const;
+  // The first day index after t whose universe may differ from universe_at(t); day_count() if
+  // none does.
+  std::size_t next_universe_change(std::size_t t) const noexcept;
   // Closes of asset a as the strategy sees them at day t: from its universe entry through
   // min(t, exit index); empty before entry. `t` may be -1 (before the first close).
   std::span<const double> history(AssetIndex a, std::ptrdiff_t t) const noexcept;
@@ -163,6 +168,7 @@ class PreparedSession {
   std::vector<std::size_t> entry_;
   std::vector<std::size_t> exit_;
   std::vector<AssetIndex> ranking_order_;
+  std::vector<std::size_t> universe_changes_;  // sorted: every entry_, exit_ and exit_ + 1
   std::vector<std::size_t> rebalance_days_;
   bool rebalance_at_open_ = false;
   std::size_t open_rebalance_index_ = 0;

@@ -14,11 +14,21 @@ void load_config_plugins(const Config& config) {
   for (const fs::path& plugin : config.plugins) load_strategy_plugin(plugin.string());
 }
 
-std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session) {
+DataFileIndex::DataFileIndex(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& file = it->path();
+    std::error_code type_ec;
+    if (file.extension() == ".csv" && it->is_regular_file(type_ec)) tickers_.insert(file.stem().string());
+  }
+}
+
+std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session,
+                                        const DataFileIndex* index) {
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
   for (const std::string& ticker : strategy->assets()) {
     const fs::path file = config.data_dir / (ticker + ".csv");
-    if (!fs::exists(file)) {
+    if (index ? !index->contains(ticker) : !fs::exists(file)) {
       throw InputError(fmt::format("{}: {}: asset '{}' has no data file {}", config.path.string(),
                                    session.strategy.key_prefix(), ticker, file.string()));
     }

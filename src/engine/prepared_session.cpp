@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numeric>
 
@@ -23,10 +24,12 @@ std::vector<Day> weekday_calendar(Day start, Day end) {
 
 // Sorted union of the assets' bar dates.
 std::vector<Day> data_calendar(const std::vector<const AssetSeries*>& series) {
-  std::vector<Day> days;
-  for (const AssetSeries* s : series) days.insert(days.end(), s->dates.begin(), s->dates.end());
-  std::sort(days.begin(), days.end());
-  days.erase(std::unique(days.begin(), days.end()), days.end());
+  std::vector<Day> days, merged;
+  for (const AssetSeries* s : series) {  // each series' dates are strictly increasing (loader)
+    merged.clear();
+    std::set_union(days.begin(), days.end(), s->dates.begin(), s->dates.end(), std::back_inserter(merged));
+    days.swap(merged);
+  }
   return days;
 }
 
@@ -124,6 +127,11 @@ PreparedSession::PreparedSession(const MarketData& data, const SessionConfig& co
                      [&](AssetIndex x, AssetIndex y) { return entry_[x] < entry_[y]; });
   }
 
+  for (AssetIndex a = 0; a < n_assets; ++a)
+    universe_changes_.insert(universe_changes_.end(), {entry_[a], exit_[a], exit_[a] + 1});
+  std::sort(universe_changes_.begin(), universe_changes_.end());
+  universe_changes_.erase(std::unique(universe_changes_.begin(), universe_changes_.end()), universe_changes_.end());
+
   // Burn-in: QSTrader compares event times with the burn-in day's open (14:30).
   burn_in_index_ = config.burn_in ? first_index_at_or_after(days_, *config.burn_in) : 0;
 
@@ -187,6 +195,11 @@ std::span<const double> PreparedSession::history(AssetIndex a, std::ptrdiff_t t)
   const std::ptrdiff_t last = std::min(t, static_cast<std::ptrdiff_t>(exit_[a]));
   if (first > last) return {};
   return closes(a).subspan(static_cast<std::size_t>(first), static_cast<std::size_t>(last - first + 1));
+}
+
+std::size_t PreparedSession::next_universe_change(std::size_t t) const noexcept {
+  const auto next = std::upper_bound(universe_changes_.begin(), universe_changes_.end(), t);
+  return next == universe_changes_.end() ? days_.size() : std::min(*next, days_.size());
 }
 
 void PreparedSession::universe_at(std::size_t t, std::vector<AssetIndex>& out) const {

@@ -80,6 +80,7 @@ class Portfolio {
     } else if (quantity_[a] == 0.0) {
       held_.erase(std::find(held_.begin(), held_.end(), a));
     }
+    ++result_.fill_count;
     if (record_.fills) result_.fills.push_back({session_.days()[t], a, quantity, price, commission, cash_});
   }
 
@@ -203,8 +204,10 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
   const std::size_t n_points = n_days > session.burn_in_index() ? n_days - session.burn_in_index() : 0;
   result.dates.reserve(n_points);
   result.equity.reserve(n_points);
-  result.cash.reserve(n_points);
-  result.market_value.reserve(n_points);
+  if (record.balances) {
+    result.cash.reserve(n_points);
+    result.market_value.reserve(n_points);
+  }
   if (record.positions) result.positions.reserve(n_points * n_assets);
 
   Portfolio portfolio(session, config, result, record);
@@ -217,8 +220,14 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
   const std::vector<std::size_t>& schedule = session.rebalance_days();
   std::size_t next_rebalance = 0;
 
+  std::size_t universe_until = 0;  // `universe` and `tradable` hold for day indices below this
   auto decide = [&](std::size_t t, std::ptrdiff_t last_close, std::size_t closes_seen) {
-    session.universe_at(t, universe);
+    if (t >= universe_until) {
+      session.universe_at(t, universe);
+      universe_until = session.next_universe_change(t);
+      std::fill(tradable.begin(), tradable.end(), 0);
+      for (AssetIndex a : universe) tradable[a] = 1;
+    }
     std::fill(weights.begin(), weights.end(), 0.0);
     SessionHistory history(session, last_close);
     DecisionContext ctx;
@@ -232,8 +241,6 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.
-      std::fill(tradable.begin(), tradable.end(), 0);
-      for (AssetIndex a : universe) tradable[a] = 1;
       for (AssetIndex a = 0; a < n_assets; ++a)
         if (!tradable[a]) weights[a] = 0.0;
     }
@@ -302,8 +309,10 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     if (t >= session.burn_in_index()) {
       result.dates.push_back(days[t]);
       result.equity.push_back(equity);
-      result.cash.push_back(portfolio.cash());
-      result.market_value.push_back(market_value);
+      if (record.balances) {
+        result.cash.push_back(portfolio.cash());
+        result.market_value.push_back(market_value);
+      }
       if (record.positions)
         for (AssetIndex a = 0; a < n_assets; ++a) result.positions.push_back(portfolio.quantity(a));
     }

@@ -51,7 +51,7 @@ const std::vector<Column>& columns() {
        }},
       {"fills",
        [](const SessionResult& r, const PerformanceStats&) {
-         return std::optional<double>(static_cast<double>(r.fills.size()));
+         return std::optional<double>(static_cast<double>(r.fill_count));
        }},
   };
   return cols;
@@ -332,9 +332,30 @@ std::vector<ResultRow> Journal::read_all() const {
 
 // --- finish ----------------------------------------------------------------------------------
 
+namespace {
+
+// The fields of a session that shape its PreparedSession (calendar, prices, schedule).
+std::string session_key(const SessionConfig& s, const std::vector<std::string>& tickers) {
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", s.start, s.end, s.burn_in ? *s.burn_in : -1,
+                                static_cast<int>(s.rebalance), s.weekday, static_cast<int>(s.mode));
+  for (const auto& [t, d] : s.universe_entries) key += fmt::format("|u{}={}", t, d);
+  for (const std::string& t : tickers) key += "|" + t;
+  return key;
+}
+
+}  // namespace
+
+std::shared_ptr<const PreparedSession> SessionPool::get(const SessionConfig& s, const std::vector<std::string>& tickers) {
+  const std::string key = session_key(s, tickers);
+  std::lock_guard lock(mutex_);
+  auto& slot = sessions_[key];
+  if (!slot) slot = std::make_shared<const PreparedSession>(data_, s, tickers);
+  return slot;
+}
+
 void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
                   const Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
-                  const MarketData& data) {
+                  SessionPool& sessions) {
   const SweepGrid& grid = spec.grid;
   std::vector<ResultRow> rows = journal.read_all();
   {
@@ -381,8 +402,8 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   for (std::size_t c = 0; c < curve_ids.size(); ++c) {
     const Config config = config_of(curve_ids[c]);
     std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
-    const PreparedSession session(data, config.strategy, strategy->assets());
-    const SessionResult result = run_session(session, *strategy, RecordOptions{false, false, false});
+    const std::shared_ptr<const PreparedSession> session = sessions.get(config.strategy, strategy->assets());
+    const SessionResult result = run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false});
     if (c == 0)
       for (std::size_t i = 1; i < result.equity.size(); ++i) best_returns.push_back(result.equity[i] / result.equity[i - 1] - 1.0);
     for (std::size_t i = 0; i < result.dates.size(); ++i) {

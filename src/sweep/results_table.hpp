@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,11 +69,24 @@ class Journal {
   std::FILE* file_ = nullptr;
 };
 
+// Prepared sessions shared by all variants with the same session shape (calendar, prices,
+// schedule), created on first use. Thread-safe.
+class SessionPool {
+ public:
+  explicit SessionPool(const MarketData& data) : data_(data) {}
+  std::shared_ptr<const PreparedSession> get(const SessionConfig& s, const std::vector<std::string>& tickers);
+
+ private:
+  const MarketData& data_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const PreparedSession>> sessions_;
+};
+
 // After every variant is done: writes results.csv (id order), curves.csv (equity of the top
 // `keep_curves` variants and the median one, re-run), sweep_summary.json (ranking, deflated
 // Sharpe, PBO) and report.html into `out`.
 void finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
                   const std::function<Config(std::uint64_t)>& config_of, const Journal& journal,
-                  const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, const MarketData& data);
+                  const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, SessionPool& sessions);
 
 }  // namespace qsweep::sweep

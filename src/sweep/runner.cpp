@@ -115,32 +115,62 @@ class VariantFactory {
   std::vector<std::vector<toml::table>> values_;
 };
 
-// The fields of a session that shape its PreparedSession (calendar, prices, schedule).
-std::string session_key(const SessionConfig& s, const std::vector<std::string>& tickers) {
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", s.start, s.end, s.burn_in ? *s.burn_in : -1,
-                                static_cast<int>(s.rebalance), s.weekday, static_cast<int>(s.mode));
-  for (const auto& [t, d] : s.universe_entries) key += fmt::format("|u{}={}", t, d);
-  for (const std::string& t : tickers) key += "|" + t;
-  return key;
-}
-
-// Prepared sessions shared by all variants with the same session shape. Thread-safe.
-class SessionPool {
- public:
-  explicit SessionPool(const MarketData& data) : data_(data) {}
-  std::shared_ptr<const PreparedSession> get(const SessionConfig& s, const std::vector<std::string>& tickers) {
-    const std::string key = session_key(s, tickers);
-    std::lock_guard lock(mutex_);
-    auto& slot = sessions_[key];
-    if (!slot) slot = std::make_shared<const PreparedSession>(data_, s, tickers);
-    return slot;
-  }
-
- private:
-  const MarketData& data_;
-  std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<const PreparedSession>> sessions_;
+struct Validation {
+  std::vector<std::uint64_t> valid;  // in id order
+  std::vector<std::string> skipped;  // the invalid variants' errors, in id order
+  std::set<std::string> tickers;     // every asset a valid variant trades
 };
+
+// Builds every variant's config and strategy, on `threads` threads (ids split into contiguous
+// ranges, merged in id order, so the outcome does not depend on the thread count). Without
+// `skip_invalid`, throws the InputError of the first invalid variant.
+Validation validate_variants(const VariantFactory& factory, std::uint64_t count, const Config& base,
+                             const DataFileIndex& data_files, unsigned threads, bool skip_invalid) {
+  struct Range {
+    Validation result;
+    std::exception_ptr failure;  // anything but an InputError
+  };
+  const std::uint64_t workers = std::clamp<std::uint64_t>(threads, 1, std::max<std::uint64_t>(1, count / 64));
+  std::vector<Range> ranges(workers);
+  auto validate = [&](std::uint64_t w) {
+    Range& range = ranges[w];
+    try {
+      for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
+        try {
+          const Config config = factory.config(id);
+          if (config.data_dir != base.data_dir || config.adjust_prices != base.adjust_prices)
+            throw InputError(
+                fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
+          for (const std::string& t : make_strategy(config, config.strategy, &data_files)->assets())
+            range.result.tickers.insert(t);
+          range.result.valid.push_back(id);
+        } catch (const InputError& e) {
+          std::string message = e.what();
+          if (message.rfind("variant ", 0) != 0) message = fmt::format("{}: {}", factory.describe(id), message);
+          range.result.skipped.push_back(std::move(message));
+          if (!skip_invalid) return;
+        }
+      }
+    } catch (...) {
+      range.failure = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::uint64_t w = 1; w < workers; ++w) pool.emplace_back(validate, w);
+  validate(0);
+  for (std::thread& t : pool) t.join();
+
+  Validation out;
+  for (Range& range : ranges) {
+    if (range.failure) std::rethrow_exception(range.failure);
+    if (!skip_invalid && !range.result.skipped.empty())
+      throw InputError(range.result.skipped.front() + " (use --skip-invalid to skip invalid variants)");
+    out.valid.insert(out.valid.end(), range.result.valid.begin(), range.result.valid.end());
+    for (std::string& m : range.result.skipped) out.skipped.push_back(std::move(m));
+    out.tickers.merge(range.result.tickers);
+  }
+  return out;
+}
 
 // Runs one variant and turns it into a results row.
 ResultRow run_variant(std::uint64_t id, const VariantFactory& factory, SessionPool& pool, std::size_t partitions) {
@@ -148,9 +178,7 @@ ResultRow run_variant(std::uint64_t id, const VariantFactory& factory, SessionPo
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
   const std::vector<std::string> tickers = strategy->assets();
   const std::shared_ptr<const PreparedSession> session = pool.get(config.strategy, tickers);
-  RecordOptions record;
-  record.positions = false;
-  record.rebalances = false;
+  const RecordOptions record{.fills = false, .positions = false, .rebalances = false, .balances = false};
   const SessionResult result = run_session(*session, config.strategy, *strategy, record);
   const PerformanceStats stats =
       compute_performance(result.dates, result.equity, config.strategy.mode, StatsDetail::core);
@@ -256,23 +284,14 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const fs::path& out = summary.out_dir;
 
   // Validate every variant before running anything.
+  const unsigned threads = options.jobs ? options.jobs : available_cpus();
   const VariantFactory factory(root, spec.grid, path);
-  std::vector<std::uint64_t> valid_ids;
-  std::set<std::string> tickers_needed;
-  for (std::uint64_t id = 0; id < spec.grid.size(); ++id) {
-    try {
-      const Config config = factory.config(id);
-      if (config.data_dir != base_config.data_dir || config.adjust_prices != base_config.adjust_prices)
-        throw InputError(fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
-      for (const std::string& t : make_strategy(config, config.strategy)->assets()) tickers_needed.insert(t);
-      valid_ids.push_back(id);
-    } catch (const InputError& e) {
-      std::string message = e.what();
-      if (message.rfind("variant ", 0) != 0) message = fmt::format("{}: {}", factory.describe(id), message);
-      if (!options.skip_invalid) throw InputError(message + " (use --skip-invalid to skip invalid variants)");
-      summary.skipped.push_back(message);
-    }
-  }
+  const DataFileIndex data_files(base_config.data_dir);
+  Validation validation = validate_variants(factory, spec.grid.size(), base_config, data_files, threads,
+                                            options.skip_invalid);
+  summary.skipped = std::move(validation.skipped);
+  const std::vector<std::uint64_t>& valid_ids = validation.valid;
+  const std::set<std::string>& tickers_needed = validation.tickers;
   summary.valid = valid_ids.size();
   if (valid_ids.empty()) throw InputError(fmt::format("{}: no valid variant in the grid", path.string()));
 
@@ -315,8 +334,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
   summary.resumed = summary.valid - pending.size();
 
   // Run the pending variants on a pool of worker threads; this thread writes the journal.
-  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs ? options.jobs : available_cpus(),
-                                                        static_cast<unsigned>(std::max<std::size_t>(1, pending.size()))));
+  const unsigned jobs =
+      std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, pending.size()))));
   SessionPool pool(data);
   std::mutex mutex;
   std::condition_variable wake;
@@ -396,7 +415,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
 
   // All variants done: the ranked table, overfitting statistics, curves and report.
   finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal, valid_ids,
-               options.keep_curves, data);
+               options.keep_curves, pool);
   return summary;
 }
 
