@@ -96,7 +96,8 @@ class Portfolio {
 
 // Turns target weights into orders the way QSTrader's portfolio construction does: every asset
 // that is held, in the universe or weighted is sized (sorted by ticker), and the difference to
-// the current holding becomes an order.
+// the current holding becomes an order. Sizing an unheld asset with weight 0 gives no order, so
+// only weighted and held assets are visited: the orders are the same.
 class OrderSizer {
  public:
   OrderSizer(const PreparedSession& session, const SessionConfig& config) : config_(config) {
@@ -104,30 +105,22 @@ class OrderSizer {
     std::iota(by_ticker_.begin(), by_ticker_.end(), AssetIndex{0});
     std::sort(by_ticker_.begin(), by_ticker_.end(),
               [&](AssetIndex x, AssetIndex y) { return session.tickers()[x] < session.tickers()[y]; });
-    in_target_.resize(session.asset_count());
   }
 
   // `equity` is the portfolio's total equity now; `price_of(a)` the price used for sizing.
   template <class PriceOf>
-  void size(std::span<const double> weights, std::span<const AssetIndex> universe, const Portfolio& portfolio,
-            double equity, PriceOf&& price_of, std::vector<Order>& orders) {
-    std::fill(in_target_.begin(), in_target_.end(), 0);
-    for (AssetIndex a : universe) in_target_[a] = 1;
-    for (AssetIndex a : portfolio.held()) in_target_[a] = 1;
-    for (AssetIndex a = 0; a < weights.size(); ++a)
-      if (weights[a] != 0.0) in_target_[a] = 1;
-
+  void size(std::span<const double> weights, const Portfolio& portfolio, double equity, PriceOf&& price_of,
+            std::vector<Order>& orders) {
     orders.clear();
     if (config_.long_only) {
       const double budget = equity * (1.0 - config_.cash_buffer);
+      // Over the sized assets in ticker order; the others' weights are 0 and add nothing.
       double sum = 0.0;
-      for (AssetIndex a : by_ticker_)
-        if (in_target_[a]) sum += weights[a];
+      for (AssetIndex a : by_ticker_) sum += weights[a];
       const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
       for (AssetIndex a : by_ticker_) {
-        if (!in_target_[a]) continue;
-        if (weights[a] == 0.0) {  // floor((0 - fee(0)) / price) = 0: skip the divisions
-          add_order(a, 0.0, portfolio, orders);
+        if (weights[a] == 0.0) {  // floor((0 - fee(0)) / price) = 0: sell all, if held
+          close_position(a, portfolio, orders);
           continue;
         }
         const double w = rescale ? weights[a] / sum : weights[a];
@@ -138,14 +131,12 @@ class OrderSizer {
       }
     } else {
       double gross = 0.0;
-      for (AssetIndex a : by_ticker_)
-        if (in_target_[a]) gross += std::abs(weights[a]);
+      for (AssetIndex a : by_ticker_) gross += std::abs(weights[a]);  // as `sum` above
       const bool rescale = !(std::abs(gross) <= 1e-8);
       const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
       for (AssetIndex a : by_ticker_) {
-        if (!in_target_[a]) continue;
         if (weights[a] == 0.0) {  // trunc(trunc(0 - fee(0)) / price) = 0
-          add_order(a, 0.0, portfolio, orders);
+          close_position(a, portfolio, orders);
           continue;
         }
         const double w = rescale ? weights[a] * ratio : weights[a];
@@ -163,10 +154,13 @@ class OrderSizer {
     const double delta = target - portfolio.quantity(a);
     if (delta != 0.0) orders.push_back({a, delta});
   }
+  // add_order(a, 0.0, ...): 0 - q is exactly -q.
+  static void close_position(AssetIndex a, const Portfolio& portfolio, std::vector<Order>& orders) {
+    if (portfolio.quantity(a) != 0.0) orders.push_back({a, -portfolio.quantity(a)});
+  }
 
   const SessionConfig& config_;
   std::vector<AssetIndex> by_ticker_;
-  std::vector<unsigned char> in_target_;
 };
 
 void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
@@ -253,7 +247,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       decide(t, static_cast<std::ptrdiff_t>(t) - 1, t);
       auto open_price = [&](AssetIndex a) { return session.open_price(a, t); };
       const double equity = portfolio.market_value(open_price) + portfolio.cash();
-      sizer.size(weights, universe, portfolio, equity, open_price, orders);
+      sizer.size(weights, portfolio, equity, open_price, orders);
       for (Order& o : orders) o.created = days[t];
       // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here). Strict:
       // an asset with no bar today is queued until its next bar.
@@ -300,7 +294,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     while (next_rebalance < schedule.size() && schedule[next_rebalance] < t) ++next_rebalance;
     if (next_rebalance < schedule.size() && schedule[next_rebalance] == t) {
       decide(t, static_cast<std::ptrdiff_t>(t), t + 1);
-      sizer.size(weights, universe, portfolio, equity, close_price, orders);
+      sizer.size(weights, portfolio, equity, close_price, orders);
       for (Order& o : orders) o.created = days[t];
       if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
       queue.insert(queue.end(), orders.begin(), orders.end());
