@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 #include <thread>
+#include <unordered_map>
 
 namespace qsweep {
 namespace {
@@ -203,16 +205,32 @@ void rank_keys(PboMetric metric, const double* sums, const double* squares, doub
   }
 }
 
-// The λ of each combination in [first, last) of `picks` (the S/2 in-sample blocks of each
-// combination, increasing). In-sample sums add the blocks in increasing order, starting from 0;
-// out-of-sample sums are the totals minus them. Consecutive combinations share their leading
+// λ = logit of the relative rank, in `other_keys`, of the trial that is best by `keys` (the first
+// of equal best).
+double logit_of_best(const std::vector<double>& keys, const std::vector<double>& other_keys) {
+  const auto best = static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());
+  const double chosen = other_keys[best];
+  std::size_t below = 0, equal = 0;
+  for (const double key : other_keys) {
+    below += key < chosen;
+    equal += key == chosen;
+  }
+  const double rank = static_cast<double>(below) + (static_cast<double>(equal) + 1.0) / 2.0;
+  const double omega = rank / (static_cast<double>(other_keys.size()) + 1.0);
+  return std::log(omega / (1.0 - omega));
+}
+
+// The λ of combination c and of its complement complement[c], for each c in [first, last) of the
+// combinations that hold block 0 (`picks`: the S/2 blocks of each combination, increasing). The
+// sums over a combination's blocks add them in increasing order, starting from 0; the sums over
+// its complement are the totals minus them. Consecutive combinations share their leading
 // blocks, so the partial sums of those are kept (one level per block) and reused.
-void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half,
-                const std::vector<unsigned char>& picks, std::size_t first, std::size_t last,
+void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half, const std::vector<unsigned char>& picks,
+                const std::vector<std::size_t>& complement, std::size_t first, std::size_t last,
                 std::vector<double>& logits) {
   const std::size_t n = blocks.trials;
   std::vector<double> level_sum(half * n), level_sq(half * n);
-  std::vector<double> keys(n), oos_sum(n), oos_sq(n), oos_keys(n);
+  std::vector<double> keys(n), other_sum(n), other_sq(n), other_keys(n);
   const unsigned char* previous = nullptr;
   for (std::size_t c = first; c < last; ++c) {
     const unsigned char* pick = picks.data() + c * half;
@@ -232,29 +250,18 @@ void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half,
         sq[i] = (prior_sq ? prior_sq[i] : 0.0) + block_sq[i];
       }
     }
-    const double* is_sum = level_sum.data() + (half - 1) * n;
-    const double* is_sq = level_sq.data() + (half - 1) * n;
-    double is_rows = 0.0;
-    for (std::size_t k = 0; k < half; ++k) is_rows += blocks.rows[pick[k]];
-
-    rank_keys(metric, is_sum, is_sq, is_rows, n, keys.data());
-    const std::size_t best =
-        static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());  // first of equals
-    const double oos_rows = blocks.total_rows - is_rows;
+    const double* sum = level_sum.data() + (half - 1) * n;
+    const double* sq = level_sq.data() + (half - 1) * n;
+    double rows = 0.0;
+    for (std::size_t k = 0; k < half; ++k) rows += blocks.rows[pick[k]];
     for (std::size_t i = 0; i < n; ++i) {
-      oos_sum[i] = blocks.total[i] - is_sum[i];
-      oos_sq[i] = blocks.total_sq[i] - is_sq[i];
+      other_sum[i] = blocks.total[i] - sum[i];
+      other_sq[i] = blocks.total_sq[i] - sq[i];
     }
-    rank_keys(metric, oos_sum.data(), oos_sq.data(), oos_rows, n, oos_keys.data());
-    const double chosen = oos_keys[best];
-    std::size_t below = 0, equal = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      below += oos_keys[i] < chosen;
-      equal += oos_keys[i] == chosen;
-    }
-    const double rank = static_cast<double>(below) + (static_cast<double>(equal) + 1.0) / 2.0;
-    const double omega = rank / (static_cast<double>(n) + 1.0);
-    logits[c] = std::log(omega / (1.0 - omega));
+    rank_keys(metric, sum, sq, rows, n, keys.data());
+    rank_keys(metric, other_sum.data(), other_sq.data(), blocks.total_rows - rows, n, other_keys.data());
+    logits[c] = logit_of_best(keys, other_keys);                     // in sample: c's blocks
+    logits[complement[c]] = logit_of_best(other_keys, keys);  // in sample: the others
   }
 }
 
@@ -347,33 +354,43 @@ StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums&
       return undefined<PboResult>(fmt::format("the returns of trial {} are not finite", i % n));
   }
 
-  // The in-sample blocks of every combination, in itertools.combinations(range(S), S/2) order.
+  // The in-sample blocks of every combination, in itertools.combinations(range(S), S/2) order,
+  // and the index of each one's complement (the same split with the halves swapped). The
+  // combinations that hold block 0 come first and pair with all the others.
   const std::size_t half = s / 2;
   const std::size_t count = binomial(s, half);
   std::vector<unsigned char> picks(count * half);
+  std::vector<std::uint32_t> mask_of(count);
   std::vector<unsigned char> pick(half);
   for (std::size_t k = 0; k < half; ++k) pick[k] = static_cast<unsigned char>(k);
   for (std::size_t c = 0; c < count; ++c) {
     std::copy(pick.begin(), pick.end(), picks.begin() + static_cast<std::ptrdiff_t>(c * half));
+    for (unsigned char b : pick) mask_of[c] |= std::uint32_t{1} << b;
     std::size_t k = half;  // advance to the next combination
     while (k > 0 && pick[k - 1] == s - half + (k - 1)) --k;
     if (k == 0) break;
     ++pick[k - 1];
     for (std::size_t j = k; j < half; ++j) pick[j] = static_cast<unsigned char>(pick[j - 1] + 1);
   }
+  std::unordered_map<std::uint32_t, std::size_t> index_of;
+  for (std::size_t c = 0; c < count; ++c) index_of.emplace(mask_of[c], c);
+  const std::uint32_t all_blocks = (std::uint32_t{1} << s) - 1;
+  const std::size_t pairs = count / 2;  // the combinations with block 0: [0, pairs)
+  std::vector<std::size_t> complement(pairs);
+  for (std::size_t c = 0; c < pairs; ++c) complement[c] = index_of.at(all_blocks & ~mask_of[c]);
 
   PboResult result;
   result.combinations = count;
   result.partitions = s;
   result.logits.assign(count, 0.0);
-  const std::size_t workers = std::clamp<std::size_t>(options.threads, 1, count);
+  const std::size_t workers = std::clamp<std::size_t>(options.threads, 1, pairs);
   if (workers == 1) {
-    logits_for(blocks, options.metric, half, picks, 0, count, result.logits);
+    logits_for(blocks, options.metric, half, picks, complement, 0, pairs, result.logits);
   } else {
     std::vector<std::thread> pool;
     for (std::size_t w = 0; w < workers; ++w)
       pool.emplace_back([&, w] {
-        logits_for(blocks, options.metric, half, picks, w * count / workers, (w + 1) * count / workers,
+        logits_for(blocks, options.metric, half, picks, complement, w * pairs / workers, (w + 1) * pairs / workers,
                    result.logits);
       });
     for (std::thread& thread : pool) thread.join();
