@@ -165,6 +165,10 @@ class OrderSizer {
 
 void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
                    Day day) {
+  // One branch-free pass over all weights; the slow pass below only finds what to report.
+  bool valid = true;
+  for (const double w : weights) valid &= std::isfinite(w) & !(config.long_only & (w < 0.0));
+  if (valid) return;
   for (AssetIndex a = 0; a < weights.size(); ++a) {
     if (!std::isfinite(weights[a])) {
       throw InputError(fmt::format("{}: strategy '{}' returned a non-finite weight for {} on {}",
@@ -213,6 +217,11 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
   std::vector<unsigned char> tradable(n_assets, 0);
   const std::vector<std::size_t>& schedule = session.rebalance_days();
   std::size_t next_rebalance = 0;
+  std::vector<std::size_t> exits;  // strict: days (sorted) on whose close some asset's data ends
+  for (AssetIndex a = 0; a < n_assets; ++a)
+    if (session.exit_index(a) + 1 < n_days) exits.push_back(session.exit_index(a));
+  std::sort(exits.begin(), exits.end());
+  std::size_t next_exit = 0;
 
   std::size_t universe_until = 0;  // `universe` and `tradable` hold for day indices below this
   auto decide = [&](std::size_t t, std::ptrdiff_t last_close, std::size_t closes_seen) {
@@ -277,7 +286,8 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     }
 
     // --- market close: delistings, mark to market, rebalance, record.
-    if (!qstrader) {
+    while (next_exit < exits.size() && exits[next_exit] < t) ++next_exit;
+    if (!qstrader && next_exit < exits.size() && exits[next_exit] == t) {
       for (std::size_t i = portfolio.held().size(); i-- > 0;) {
         const AssetIndex a = portfolio.held()[i];
         if (session.exit_index(a) == t && t + 1 < n_days) {
