@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -115,10 +116,15 @@ class VariantFactory {
   std::vector<std::vector<toml::table>> values_;
 };
 
+// Grids up to this many variants keep the configs their validation built, so that running them
+// does not build them again (a few KB each).
+constexpr std::uint64_t kKeepConfigsUpTo = 4096;
+
 struct Validation {
   std::vector<std::uint64_t> valid;  // in id order
   std::vector<std::string> skipped;  // the invalid variants' errors, in id order
   std::set<std::string> tickers;     // every asset a valid variant trades
+  std::vector<std::unique_ptr<Config>> configs;  // by id, valid ones only, when the grid is small
 };
 
 // Builds every variant's config and strategy, on `threads` threads (ids split into contiguous
@@ -132,18 +138,20 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   };
   const std::uint64_t workers = std::clamp<std::uint64_t>(threads, 1, std::max<std::uint64_t>(1, count / 64));
   std::vector<Range> ranges(workers);
+  std::vector<std::unique_ptr<Config>> configs(count <= kKeepConfigsUpTo ? count : 0);
   auto validate = [&](std::uint64_t w) {
     Range& range = ranges[w];
     try {
       for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
         try {
-          const Config config = factory.config(id);
-          if (config.data_dir != base.data_dir || config.adjust_prices != base.adjust_prices)
+          auto config = std::make_unique<Config>(factory.config(id));
+          if (config->data_dir != base.data_dir || config->adjust_prices != base.adjust_prices)
             throw InputError(
                 fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
-          for (const std::string& t : make_strategy(config, config.strategy, &data_files)->assets())
+          for (const std::string& t : make_strategy(*config, config->strategy, &data_files)->assets())
             range.result.tickers.insert(t);
           range.result.valid.push_back(id);
+          if (!configs.empty()) configs[id] = std::move(config);  // ids of one range: one thread
         } catch (const InputError& e) {
           std::string message = e.what();
           if (message.rfind("variant ", 0) != 0) message = fmt::format("{}: {}", factory.describe(id), message);
@@ -161,6 +169,7 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   for (std::thread& t : pool) t.join();
 
   Validation out;
+  out.configs = std::move(configs);
   for (Range& range : ranges) {
     if (range.failure) std::rethrow_exception(range.failure);
     if (!skip_invalid && !range.result.skipped.empty())
@@ -173,8 +182,10 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
 }
 
 // Runs one variant and turns it into a results row.
-ResultRow run_variant(std::uint64_t id, const VariantFactory& factory, SessionPool& pool, std::size_t partitions) {
-  const Config config = factory.config(id);
+// `kept` is the config validation kept for it, or null.
+ResultRow run_variant(std::uint64_t id, std::unique_ptr<Config> kept, const VariantFactory& factory, SessionPool& pool,
+                      std::size_t partitions) {
+  const Config config = kept ? std::move(*kept) : factory.config(id);
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
   const std::vector<std::string> tickers = strategy->assets();
   const std::shared_ptr<const PreparedSession> session = pool.get(config.strategy, tickers);
@@ -369,7 +380,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
           const std::size_t first = next.fetch_add(chunk);
           if (first >= pending.size()) break;
           for (std::size_t i = first; i < std::min(first + chunk, pending.size()) && !g_stop.load(); ++i) {
-            batch.push_back(run_variant(pending[i], factory, pool, partitions));
+            std::unique_ptr<Config> kept = validation.configs.empty() ? nullptr : std::move(validation.configs[pending[i]]);
+            batch.push_back(run_variant(pending[i], std::move(kept), factory, pool, partitions));
             if (batch.size() >= 8) flush();
           }
         }
