@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -25,7 +26,11 @@ constexpr std::array<const char*, 12> kMonthAbbrev = {"Jan", "Feb", "Mar", "Apr"
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // A pixel coordinate, one decimal.
-std::string px(double v) { return fmt::format("{:.1f}", v); }
+std::string px(double v) {
+  fmt::memory_buffer out;
+  append_px(out, v);
+  return {out.data(), out.size()};
+}
 
 // Approximate rendered width of `text` in a sans-serif font (no font metrics offline).
 double text_width(std::string_view text, double font_size) {
@@ -253,9 +258,14 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
 }
 
 std::string path_of(const std::vector<Point>& pts) {
-  std::string d;
-  for (std::size_t i = 0; i < pts.size(); ++i) d += fmt::format("{}{},{}", i == 0 ? 'M' : 'L', px(pts[i].x), px(pts[i].y));
-  return d;
+  fmt::memory_buffer d;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    d.push_back(i == 0 ? 'M' : 'L');
+    append_px(d, pts[i].x);
+    d.push_back(',');
+    append_px(d, pts[i].y);
+  }
+  return {d.data(), d.size()};
 }
 
 std::string halo_text(double x, double y, std::string_view text, std::string_view anchor, std::string_view color) {
@@ -266,6 +276,31 @@ std::string halo_text(double x, double y, std::string_view text, std::string_vie
 }
 
 }  // namespace
+
+void append_px(fmt::memory_buffer& out, double v) {
+  // Fast path: below 1e6, v * 10 rounded in floating point is off from the exact product by at
+  // most 2^-30, so away from a tie it rounds to the same integer as fmt's exact decimal
+  // conversion. Near ties, for large or non-finite values and for negatives that round to zero
+  // ("-0.0"), fmt decides.
+  const double magnitude = std::abs(v);
+  if (magnitude < 1e6) {
+    const double scaled = magnitude * 10.0;
+    const double whole = std::floor(scaled);
+    const double frac = scaled - whole;
+    if (std::abs(frac - 0.5) > 1e-6) {
+      const auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+      if (!std::signbit(v) || tenths != 0) {
+        if (std::signbit(v)) out.push_back('-');
+        const fmt::format_int units(tenths / 10);
+        out.append(units.data(), units.data() + units.size());
+        out.push_back('.');
+        out.push_back(static_cast<char>('0' + tenths % 10));
+        return;
+      }
+    }
+  }
+  fmt::format_to(fmt::appender(out), "{:.1f}", v);
+}
 
 std::string escape(std::string_view text) {
   std::string out;
