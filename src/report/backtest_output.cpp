@@ -557,7 +557,7 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
     write_file_atomic(dir / "summary.json", summary_json(run), /*sync=*/false);
     write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
     write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
-    write_backtest_report(dir);  // reads the files above
+    write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
 }
 

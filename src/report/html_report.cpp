@@ -652,7 +652,7 @@ std::string page(const json& summary, const Session& s, const std::optional<Sess
 
 }  // namespace
 
-void write_backtest_report(const fs::path& run_dir) {
+void write_backtest_report(const fs::path& run_dir, bool sync) {
   std::error_code ec;
   if (!fs::is_directory(run_dir, ec))
     throw IoError(fmt::format("{}: no such backtest output folder", run_dir.string()));
@@ -664,7 +664,7 @@ void write_backtest_report(const fs::path& run_dir) {
     benchmark = load_session(summary.at("benchmark"), run_dir / "benchmark_equity.csv", summary_path);
   const WeightsTable weights = read_weights(run_dir / "weights.csv");
   const std::map<int, double> traded = traded_value_by_year(run_dir / "fills.csv");
-  write_file_atomic(run_dir / "report.html", page(summary, strategy, benchmark, weights, traded));
+  write_file_atomic(run_dir / "report.html", page(summary, strategy, benchmark, weights, traded), sync);
 }
 
 }  // namespace qsweep
