@@ -275,17 +275,20 @@ class PairStarts {
   explicit PairStarts(std::span<const Day> dates) {
     ends_.reserve(dates.size());
     for (const Day day : dates) {
-      fmt::format_to(std::back_inserter(text_), "[{},", epoch_ms(day));
+      const fmt::format_int ms(epoch_ms(day));
+      text_.push_back('[');
+      text_.append(ms.data(), ms.size());
+      text_.push_back(',');
       ends_.push_back(text_.size());
     }
   }
   std::string_view operator[](std::size_t i) const {
     const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
-    return {text_.data() + begin, ends_[i] - begin};
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
   }
 
  private:
-  fmt::memory_buffer text_;
+  std::string text_;
   std::vector<std::size_t> ends_;
 };
 
@@ -293,7 +296,7 @@ class PairStarts {
 void dated_series(JsonWriter& w, const PairStarts& starts, std::span<const double> values) {
   w.begin_array();
   for (std::size_t i = 0; i < values.size(); ++i) {
-    w.raw([&](fmt::memory_buffer& out) {
+    w.raw([&](std::string& out) {
       out.append(starts[i]);
       JsonWriter::append_number(out, values[i]);
       out.push_back(']');
@@ -406,7 +409,7 @@ void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts&
   for (std::size_t a = 0; a < order.size(); ++a) order[a] = a;
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return r.tickers[x] < r.tickers[y]; });
   w.begin_array();
-  fmt::memory_buffer weight_text;  // the current weight, formatted once per rebalance
+  std::string weight_text;  // the current weight, formatted once per rebalance
   for (std::size_t a : order) {
     w.begin_object();
     w.key("name");
@@ -423,7 +426,7 @@ void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts&
         weight_text.clear();
         JsonWriter::append_number(weight_text, weight);
       }
-      w.raw([&](fmt::memory_buffer& out) {
+      w.raw([&](std::string& out) {
         out.append(starts[i]);
         out.append(weight_text);
         out.push_back(']');
@@ -461,9 +464,9 @@ std::string summary_json(const BacktestRun& run) {
 
 std::string statistics_json(const BacktestRun& run) {
   JsonWriter w;
-  // About 32 bytes per [date, value] pair: 4 series per curve, one per strategy ticker.
+  // At most about 40 bytes per [date, value] pair: 4 series per curve, one per strategy ticker.
   const std::size_t strategy_points = run.strategy.result.dates.size();
-  w.reserve(32 * (strategy_points * (4 + run.strategy.result.tickers.size()) +
+  w.reserve(40 * (strategy_points * (4 + run.strategy.result.tickers.size()) +
                   (run.benchmark ? 4 * run.benchmark->result.dates.size() : 0)));
   w.begin_object();
   w.key("strategy");

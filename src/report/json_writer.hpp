@@ -1,4 +1,4 @@
-// A streaming JSON writer (internal to libqsweep): appends the text of a document to one buffer,
+// A streaming JSON writer (internal to libqsweep): appends the text of a document to one string,
 // without building a tree. Its output is byte for byte what nlohmann::json's dump() (compact)
 // or dump(indent) prints for the same document: numbers through nlohmann's own to_chars (Grisu2,
 // shortest round-trip, "1.0" for whole doubles), non-finite doubles as null, strings escaped by
@@ -53,7 +53,8 @@ class JsonWriter {
   template <std::integral T>
   void value(T v) {
     before_value();
-    append(fmt::format_int(v).str());
+    const fmt::format_int digits(v);
+    buf_.append(digits.data(), digits.size());
   }
   void value(std::string_view s) {
     before_value();
@@ -62,7 +63,7 @@ class JsonWriter {
   void value(const char* s) { value(std::string_view(s)); }
   void value(const std::string& s) { value(std::string_view(s)); }
 
-  // A value whose text the caller appends itself with `write(buffer)`: for hot loops that
+  // A value whose text the caller appends itself with `write(text)`: for hot loops that
   // reuse pre-formatted pieces. The text must be one complete JSON value; it is kept verbatim,
   // so in an indented document only a scalar matches dump(indent).
   template <class Write>
@@ -72,23 +73,22 @@ class JsonWriter {
   }
 
   // A double as nlohmann's dump() prints it: null when not finite.
-  static void append_number(fmt::memory_buffer& out, double v) {
+  static void append_number(std::string& out, double v) {
     if (!std::isfinite(v)) {
-      out.append(std::string_view("null"));
+      out.append("null");
       return;
     }
     char text[64];
     const char* end = nlohmann::detail::to_chars(text, text + sizeof text, v);
-    out.append(text, end);
+    out.append(text, static_cast<std::size_t>(end - text));
   }
 
-  // Makes room for `bytes` more characters (an estimate saves regrowing a large buffer).
+  // Makes room for `bytes` more characters (an estimate saves regrowing a large document).
   void reserve(std::size_t bytes) { buf_.reserve(buf_.size() + bytes); }
   // The document's text followed by `suffix`; the writer is left empty.
   std::string take(std::string_view suffix = {}) {
-    std::string s;
-    s.reserve(buf_.size() + suffix.size());
-    s.append(buf_.data(), buf_.size()).append(suffix);
+    buf_.append(suffix);
+    std::string s = std::move(buf_);
     buf_.clear();
     return s;
   }
@@ -141,7 +141,7 @@ class JsonWriter {
   }
 
   int indent_;
-  fmt::memory_buffer buf_;
+  std::string buf_;
   std::vector<bool> first_;  // per open container: nothing written in it yet
   bool after_key_ = false;
 };

@@ -119,7 +119,7 @@ void write_document(JsonWriter& w) {
   w.end_object();
   w.end_array();
   w.key("raw");
-  w.raw([](fmt::memory_buffer& out) { out.append(std::string_view("-0.5")); });
+  w.raw([](std::string& out) { out.append("-0.5"); });
   w.end_object();
   w.end_object();
 }
@@ -147,7 +147,7 @@ TEST(JsonWriter, CompactDocumentMatchesDump) {
 TEST(JsonWriter, RawTextIsAppendedVerbatimAsOneElement) {
   JsonWriter w;
   w.begin_array();
-  for (int i = 0; i < 2; ++i) w.raw([&](fmt::memory_buffer& out) { fmt::format_to(fmt::appender(out), "[{},{}]", i, 0.5); });
+  for (int i = 0; i < 2; ++i) w.raw([&](std::string& out) { out += fmt::format("[{},{}]", i, 0.5); });
   w.end_array();
   EXPECT_EQ(w.take(), "[[0,0.5],[1,0.5]]");
 }
