@@ -44,10 +44,10 @@ CsvFile read_csv_file(const fs::path& path) {
   return report::parse_csv(path, read_file(path), report::CsvQuotes::none);
 }
 Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  const std::optional<Day> day = parse_iso_date(csv.rows[row][col]);
+  const std::optional<Day> day = parse_iso_date(csv.cell(row, col));
   if (!day) {
     throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a date (YYYY-MM-DD)", csv.path.string(),
-                                 csv.lines[row], csv.header[col], csv.rows[row][col]));
+                                 csv.lines[row], csv.header[col], csv.cell(row, col)));
   }
   return *day;
 }
@@ -56,7 +56,7 @@ Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
 std::vector<Day> increasing_dates(const CsvFile& csv) {
   const std::size_t col = column_of(csv, "date");
   std::vector<Day> dates;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
     const Day d = date_at(csv, i, col);
     if (!dates.empty() && d <= dates.back()) {
       throw InputError(fmt::format("{}:{}: date {} is not after the previous row's {}", csv.path.string(), csv.lines[i],
@@ -77,7 +77,7 @@ Curve read_equity(const fs::path& path) {
   Curve c;
   c.dates = increasing_dates(csv);
   const std::size_t col = column_of(csv, "equity");
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) c.equity.push_back(number_at(csv, i, col));
+  for (std::size_t i = 0; i < csv.row_count(); ++i) c.equity.push_back(number_at(csv, i, col));
   return c;
 }
 
@@ -95,7 +95,7 @@ WeightsTable read_weights(const fs::path& path) {
     if (csv.header[col] == "date") continue;
     w.tickers.push_back(csv.header[col]);
     std::vector<double>& values = w.weights.emplace_back();
-    for (std::size_t i = 0; i < csv.rows.size(); ++i) values.push_back(number_at(csv, i, col));
+    for (std::size_t i = 0; i < csv.row_count(); ++i) values.push_back(number_at(csv, i, col));
   }
   return w;
 }
@@ -107,7 +107,7 @@ std::map<int, double> traded_value_by_year(const fs::path& path) {
   const std::size_t qty_col = column_of(csv, "quantity");
   const std::size_t price_col = column_of(csv, "price");
   std::map<int, double> out;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
     const int year = civil_from_day(date_at(csv, i, date_col)).year;
     out[year] += std::abs(number_at(csv, i, qty_col) * number_at(csv, i, price_col));
   }
