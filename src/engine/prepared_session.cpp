@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numeric>
 
@@ -23,10 +24,15 @@ std::vector<Day> weekday_calendar(Day start, Day end) {
 
 // Sorted union of the assets' bar dates.
 std::vector<Day> data_calendar(const std::vector<const AssetSeries*>& series) {
+  // Each series' dates are strictly increasing: merge them one by one, dropping duplicates.
   std::vector<Day> days;
-  for (const AssetSeries* s : series) days.insert(days.end(), s->dates.begin(), s->dates.end());
-  std::sort(days.begin(), days.end());
-  days.erase(std::unique(days.begin(), days.end()), days.end());
+  std::vector<Day> merged;
+  for (const AssetSeries* s : series) {
+    merged.clear();
+    merged.reserve(days.size() + s->dates.size());
+    std::set_union(days.begin(), days.end(), s->dates.begin(), s->dates.end(), std::back_inserter(merged));
+    days.swap(merged);
+  }
   return days;
 }
 

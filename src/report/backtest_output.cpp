@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "qsweep/backtest.hpp"
@@ -49,7 +50,7 @@ std::string equity_csv(const SessionResult& r) {
   out.append(std::string_view("date,equity,cash,market_value\n"));
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
-    fmt::format_to(fmt::appender(out), ",{},{},{}\n", r.equity[i], r.cash[i], r.market_value[i]);
+    fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{}\n"), r.equity[i], r.cash[i], r.market_value[i]);
   }
   return text_of(out);
 }
@@ -59,7 +60,7 @@ std::string fills_csv(const SessionResult& r) {
   out.append(std::string_view("date,ticker,quantity,price,commission,cash_after\n"));
   for (const Fill& f : r.fills) {
     append_date(out, f.day);
-    fmt::format_to(fmt::appender(out), ",{},{},{},{},{}\n", r.tickers[f.asset], f.quantity, f.price, f.commission,
+    fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{},{},{}\n"), r.tickers[f.asset], f.quantity, f.price, f.commission,
                    f.cash_after);
   }
   return text_of(out);
@@ -71,7 +72,7 @@ std::string weights_csv(const SessionResult& r) {
   append_ticker_header(out, r.tickers);
   for (const RebalanceRecord& rb : r.rebalances) {
     append_date(out, rb.day);
-    for (const double w : rb.weights) fmt::format_to(fmt::appender(out), ",{}", w);
+    for (const double w : rb.weights) fmt::format_to(fmt::appender(out), FMT_COMPILE(",{}"), w);
     out.push_back('\n');
   }
   return text_of(out);
@@ -83,7 +84,7 @@ std::string positions_csv(const SessionResult& r) {
   const std::size_t n = r.tickers.size();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
-    for (std::size_t a = 0; a < n; ++a) fmt::format_to(fmt::appender(out), ",{}", r.positions[i * n + a]);
+    for (std::size_t a = 0; a < n; ++a) fmt::format_to(fmt::appender(out), FMT_COMPILE(",{}"), r.positions[i * n + a]);
     out.push_back('\n');
   }
   return text_of(out);

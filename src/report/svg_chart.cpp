@@ -80,7 +80,13 @@ struct Scale {
   double r1 = 1.0;
   bool log = false;
   double operator()(double v) const {
-    const double t = log ? (std::log10(v) - std::log10(d0)) / (std::log10(d1) - std::log10(d0)) : (v - d0) / (d1 - d0);
+    if (log) return at_log(v, std::log10(d0), std::log10(d1));
+    const double t = (v - d0) / (d1 - d0);
+    return r0 + t * (r1 - r0);
+  }
+  // The log scale's operator() given log10(d0) and log10(d1), for mapping many values.
+  double at_log(double v, double log_d0, double log_d1) const {
+    const double t = (std::log10(v) - log_d0) / (log_d1 - log_d0);
     return r0 + t * (r1 - r0);
   }
   bool contains(double v) const {
@@ -221,6 +227,10 @@ struct Point {
 // A series' finite points in pixels, split at gaps. Points falling in one pixel column are
 // reduced to the first, lowest, highest and last of them (the drawn shape is unchanged).
 std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, const Scale& ys) {
+  // ys(v), with the log10 of the domain's ends taken once.
+  const double log_d0 = ys.log ? std::log10(ys.d0) : 0.0;
+  const double log_d1 = ys.log ? std::log10(ys.d1) : 0.0;
+  auto ys_of = [&](double v) { return ys.log ? ys.at_log(v, log_d0, log_d1) : ys(v); };
   std::vector<std::vector<Point>> segments(1);
   std::vector<Point> bucket;
   long column = std::numeric_limits<long>::min();
@@ -246,7 +256,7 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
       column = std::numeric_limits<long>::min();
       continue;
     }
-    const Point p{xs(s.x[i]), ys(s.y[i])};
+    const Point p{xs(s.x[i]), ys_of(s.y[i])};
     const long c = std::lround(std::floor(p.x));
     if (c != column) flush();
     column = c;
@@ -288,13 +298,20 @@ void append_px(fmt::memory_buffer& out, double v) {
     const double whole = std::floor(scaled);
     const double frac = scaled - whole;
     if (std::abs(frac - 0.5) > 1e-6) {
-      const auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+      auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
       if (!std::signbit(v) || tenths != 0) {
-        if (std::signbit(v)) out.push_back('-');
-        const fmt::format_int units(tenths / 10);
-        out.append(units.data(), units.data() + units.size());
-        out.push_back('.');
-        out.push_back(static_cast<char>('0' + tenths % 10));
+        // "-" (negative), the units, ".", the tenths digit, written from the end.
+        char text[16];
+        char* p = text + sizeof text;
+        *--p = static_cast<char>('0' + tenths % 10);
+        *--p = '.';
+        tenths /= 10;
+        do {
+          *--p = static_cast<char>('0' + tenths % 10);
+          tenths /= 10;
+        } while (tenths != 0);
+        if (std::signbit(v)) *--p = '-';
+        out.append(p, text + sizeof text);
         return;
       }
     }
