@@ -10,6 +10,7 @@
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
+#include "report/backtest_report.hpp"
 #include "report/json_writer.hpp"
 
 namespace fs = std::filesystem;
@@ -558,10 +559,15 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
       write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result), /*sync=*/false);
       write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result), /*sync=*/false);
     }
-    write_file_atomic(dir / "summary.json", summary_json(run), /*sync=*/false);
+    const std::string summary = summary_json(run);
+    write_file_atomic(dir / "summary.json", summary, /*sync=*/false);
     write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
     write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
-    write_backtest_report(dir, /*sync=*/false);  // reads the files above
+    // report.html from the values just written, as `qsweep report` would render the folder.
+    if (const auto html = report::backtest_report_from_run(run, summary))
+      write_file_atomic(dir / "report.html", *html, /*sync=*/false);
+    else
+      write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
 }
 
