@@ -120,8 +120,7 @@ void returns_quantiles_json(JsonWriter& w, const PerformanceStats& s) {
   w.end_object();
 }
 
-void rolling_sharpe_json(JsonWriter& w, const PerformanceStats& s) {
-  const auto series = rolling_sharpe(s.returns, kRollingSharpeWindow, s.periods_per_year);
+void rolling_sharpe_json(JsonWriter& w, const std::vector<std::optional<double>>& series) {
   std::optional<double> last;
   std::optional<double> lo;
   std::optional<double> hi;
@@ -189,7 +188,8 @@ void relative_json(JsonWriter& w, const RelativeStats& r) {
 
 // One session's entry of summary.json: every statistic, null where undefined. Leaves the
 // object open for the caller's extra members.
-void begin_session_summary(JsonWriter& w, const SessionRun& run, const SessionConfig& session) {
+void begin_session_summary(JsonWriter& w, const SessionRun& run, const SessionConfig& session,
+                           const std::vector<std::optional<double>>& rolling) {
   const PerformanceStats& s = run.stats;
   const PortfolioStats& p = run.portfolio;
   const std::vector<double>& equity = run.result.equity;
@@ -235,7 +235,7 @@ void begin_session_summary(JsonWriter& w, const SessionRun& run, const SessionCo
   member("best_year", s.best_year);
   member("worst_year", s.worst_year);
   w.key("rolling_sharpe");
-  rolling_sharpe_json(w, s);
+  rolling_sharpe_json(w, rolling);
   w.key("returns_quantiles");
   returns_quantiles_json(w, s);
   w.key("monthly_returns");
@@ -442,7 +442,17 @@ void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts&
 
 }  // namespace
 
-std::string summary_json(const BacktestRun& run) {
+report::RunRolling report::rolling_of(const BacktestRun& run) {
+  auto of = [](const PerformanceStats& s) { return rolling_sharpe(s.returns, kRollingSharpeWindow, s.periods_per_year); };
+  RunRolling r;
+  r.strategy = of(run.strategy.stats);
+  if (run.benchmark) r.benchmark = of(run.benchmark->stats);
+  return r;
+}
+
+std::string summary_json(const BacktestRun& run) { return report::summary_json(run, report::rolling_of(run)); }
+
+std::string report::summary_json(const BacktestRun& run, const RunRolling& rolling) {
   JsonWriter w(1);
   w.begin_object();
   w.key("qsweep_version");
@@ -450,14 +460,14 @@ std::string summary_json(const BacktestRun& run) {
   w.key("config");
   w.value(run.config.name);
   w.key("strategy");
-  begin_session_summary(w, run.strategy, run.config.strategy);
+  begin_session_summary(w, run.strategy, run.config.strategy, rolling.strategy);
   w.key("relative_to_benchmark");
   if (run.relative) relative_json(w, *run.relative);
   else w.null();
   w.end_object();
   if (run.benchmark) {
     w.key("benchmark");
-    begin_session_summary(w, *run.benchmark, *run.config.benchmark);
+    begin_session_summary(w, *run.benchmark, *run.config.benchmark, rolling.benchmark);
     w.end_object();
   }
   w.end_object();
@@ -559,12 +569,13 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
       write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result), /*sync=*/false);
       write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result), /*sync=*/false);
     }
-    const std::string summary = summary_json(run);
+    const report::RunRolling rolling = report::rolling_of(run);
+    const std::string summary = report::summary_json(run, rolling);
     write_file_atomic(dir / "summary.json", summary, /*sync=*/false);
     write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
     write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
     // report.html from the values just written, as `qsweep report` would render the folder.
-    if (const auto html = report::backtest_report_from_run(run, summary))
+    if (const auto html = report::backtest_report_from_run(run, summary, rolling))
       write_file_atomic(dir / "report.html", *html, /*sync=*/false);
     else
       write_backtest_report(dir, /*sync=*/false);  // reads the files above

@@ -4,10 +4,22 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "qsweep/backtest.hpp"
 
 namespace qsweep::report {
+
+// The rolling Sharpe series (rolling_sharpe() with kRollingSharpeWindow) of a run's strategy and
+// benchmark returns: summary.json and report.html both need them.
+struct RunRolling {
+  std::vector<std::optional<double>> strategy;
+  std::vector<std::optional<double>> benchmark;  // empty without a benchmark
+};
+RunRolling rolling_of(const BacktestRun& run);
+
+// summary_json(run), given rolling_of(run).
+std::string summary_json(const BacktestRun& run, const RunRolling& rolling);
 
 // The text of report.html for the output folder that write_backtest_outputs() writes for `run`,
 // given `summary_text`, that folder's summary.json: the same bytes as write_backtest_report() on
@@ -15,6 +27,8 @@ namespace qsweep::report {
 // when `run` holds something the files would carry differently (a non-finite value, rebalance
 // dates not increasing, a ticker that is not a plain CSV column name): the caller then renders
 // from the files, which reports the problem as before.
-std::optional<std::string> backtest_report_from_run(const BacktestRun& run, std::string_view summary_text);
+// `rolling` is rolling_of(run).
+std::optional<std::string> backtest_report_from_run(const BacktestRun& run, std::string_view summary_text,
+                                                    const RunRolling& rolling);
 
 }  // namespace qsweep::report

@@ -152,15 +152,17 @@ struct Session {
   std::vector<std::optional<double>> rolling;    // rolling Sharpe, aligned with the dates
 };
 
-// A session from its equity curve and the statistics of that curve.
-Session make_session(Curve curve, PerformanceStats stats) {
+// A session from its equity curve, the statistics of that curve and, when known, their rolling
+// Sharpe series.
+Session make_session(Curve curve, PerformanceStats stats, std::optional<std::vector<std::optional<double>>> rolling = {}) {
   Session s;
   s.curve = std::move(curve);
   s.stats = std::move(stats);
   s.growth.reserve(s.curve.equity.size());
   for (const double e : s.curve.equity)
     s.growth.push_back(s.curve.equity.front() != 0.0 ? e / s.curve.equity.front() : std::nan(""));
-  s.rolling = rolling_sharpe(s.stats.returns, kRollingSharpeWindow, s.stats.periods_per_year);
+  s.rolling = rolling ? std::move(*rolling)
+                      : rolling_sharpe(s.stats.returns, kRollingSharpeWindow, s.stats.periods_per_year);
   return s;
 }
 
@@ -686,13 +688,14 @@ bool all_finite(std::span<const double> values) {
 
 // The session as load_session() reads it back from the folder; nullopt when the equity.csv
 // written from `run` would not parse back to the same values.
-std::optional<Session> session_from_run(const SessionRun& run, const SessionConfig& config, const json& summary) {
+std::optional<Session> session_from_run(const SessionRun& run, const SessionConfig& config, const json& summary,
+                                        const std::vector<std::optional<double>>& rolling) {
   const SessionResult& r = run.result;
   if (!all_finite(r.equity) || std::adjacent_find(r.dates.begin(), r.dates.end(), std::greater_equal<>()) != r.dates.end())
     return std::nullopt;
   // The mode summary.json names is the session's (mode_of would throw on anything else).
   if (string_or(summary, "mode", "strict") != to_string(config.mode)) return std::nullopt;
-  return make_session(Curve{r.dates, r.equity}, run.stats);
+  return make_session(Curve{r.dates, r.equity}, run.stats, rolling);
 }
 
 // A ticker that weights.csv's header (and fills.csv's rows) carry as one field, and that
@@ -703,7 +706,8 @@ bool plain_column_name(const std::string& name) {
 
 }  // namespace
 
-std::optional<std::string> report::backtest_report_from_run(const BacktestRun& run, std::string_view summary_text) {
+std::optional<std::string> report::backtest_report_from_run(const BacktestRun& run, std::string_view summary_text,
+                                                            const RunRolling& rolling) {
   json summary;
   try {
     summary = json::parse(summary_text);
@@ -714,11 +718,11 @@ std::optional<std::string> report::backtest_report_from_run(const BacktestRun& r
   if (summary.contains("benchmark") != run.benchmark.has_value()) return std::nullopt;
   if (run.benchmark && !summary["benchmark"].is_object()) return std::nullopt;
 
-  std::optional<Session> strategy = session_from_run(run.strategy, run.config.strategy, summary.at("strategy"));
+  std::optional<Session> strategy = session_from_run(run.strategy, run.config.strategy, summary.at("strategy"), rolling.strategy);
   if (!strategy) return std::nullopt;
   std::optional<Session> benchmark;
   if (run.benchmark) {
-    benchmark = session_from_run(*run.benchmark, *run.config.benchmark, summary.at("benchmark"));
+    benchmark = session_from_run(*run.benchmark, *run.config.benchmark, summary.at("benchmark"), rolling.benchmark);
     if (!benchmark) return std::nullopt;
   }
 
