@@ -300,9 +300,15 @@ void append_px(fmt::memory_buffer& out, double v) {
     if (std::abs(frac - 0.5) > 1e-6) {
       auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
       if (!std::signbit(v) || tenths != 0) {
-        // "-" (negative), the units, ".", the tenths digit, written from the end.
-        char text[16];
-        char* p = text + sizeof text;
+        // "-" (negative), the units, ".", the tenths digit, written in place from the end.
+        std::size_t length = std::signbit(v) ? 3 : 2;
+        for (std::uint64_t units = tenths / 10; ; units /= 10) {
+          ++length;
+          if (units < 10) break;
+        }
+        const std::size_t start = out.size();
+        out.resize(start + length);
+        char* p = out.data() + start + length;
         *--p = static_cast<char>('0' + tenths % 10);
         *--p = '.';
         tenths /= 10;
@@ -311,7 +317,6 @@ void append_px(fmt::memory_buffer& out, double v) {
           tenths /= 10;
         } while (tenths != 0);
         if (std::signbit(v)) *--p = '-';
-        out.append(p, text + sizeof text);
         return;
       }
     }
