@@ -10,8 +10,8 @@
 //   BM_PrepareAndRun/<config>  a fresh PreparedSession + strategy + run_session
 //   BM_RunBacktest/<config>    run_backtest: load the data, run strategy and benchmark, statistics
 //   BM_StatisticsJson/<config> statistics.json's text (QSTrader's JSONStatistics document)
-//   BM_WriteOutputs/<config>   write_backtest_outputs: every output file of `qsweep backtest`, fsync
-//                              included, into a temporary folder (removed at exit)
+//   BM_WriteOutputs/<config>   write_backtest_outputs: every output file of `qsweep backtest`, into
+//                              a temporary folder (removed at exit) that each iteration replaces
 //   BM_BacktestReport/<config> write_backtest_report alone: report.html from a written folder
 //                              (re-reading its files), as `qsweep report` does but without fsync
 //   BM_RollingSharpe/<config>  the 252-day rolling Sharpe of the strategy's returns
@@ -228,7 +228,7 @@ void register_benchmarks(const fs::path& scratch_dir) {
   for (const std::string& name : kConfigs) {
     benchmark::RegisterBenchmark(("BM_WriteOutputs/" + name).c_str(), write_outputs, name, scratch_dir)
         ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();  // fsync waits off-CPU
+        ->UseRealTime();  // includes waiting for the file system
   }
   for (const std::string& name : kConfigs) {
     benchmark::RegisterBenchmark(("BM_BacktestReport/" + name).c_str(), backtest_report, name, scratch_dir)
