@@ -560,23 +560,23 @@ std::string summary_table(const BacktestRun& run) {
 }
 
 void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
-  // The folder rename is the commit point, so its files need no fsync of their own.
+  // The folder rename is the commit point: its files need no temporary names or fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
-    write_file_atomic(dir / "equity.csv", equity_csv(run.strategy.result), /*sync=*/false);
-    write_file_atomic(dir / "fills.csv", fills_csv(run.strategy.result), /*sync=*/false);
-    write_file_atomic(dir / "positions.csv", positions_csv(run.strategy.result), /*sync=*/false);
+    write_new_file(dir / "equity.csv", equity_csv(run.strategy.result));
+    write_new_file(dir / "fills.csv", fills_csv(run.strategy.result));
+    write_new_file(dir / "positions.csv", positions_csv(run.strategy.result));
     if (run.benchmark) {
-      write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result), /*sync=*/false);
-      write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result), /*sync=*/false);
+      write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
+      write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
     }
     const report::RunRolling rolling = report::rolling_of(run);
     const std::string summary = report::summary_json(run, rolling);
-    write_file_atomic(dir / "summary.json", summary, /*sync=*/false);
-    write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
-    write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
+    write_new_file(dir / "summary.json", summary);
+    write_new_file(dir / "statistics.json", statistics_json(run));
+    write_new_file(dir / "weights.csv", weights_csv(run.strategy.result));
     // report.html from the values just written, as `qsweep report` would render the folder.
     if (const auto html = report::backtest_report_from_run(run, summary, rolling))
-      write_file_atomic(dir / "report.html", *html, /*sync=*/false);
+      write_new_file(dir / "report.html", *html);
     else
       write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
