@@ -12,6 +12,7 @@
 #include "qsweep/version.hpp"
 #include "report/backtest_report.hpp"
 #include "report/json_writer.hpp"
+#include "report/number_text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,7 +52,11 @@ std::string equity_csv(const SessionResult& r) {
   out.append(std::string_view("date,equity,cash,market_value\n"));
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
-    fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{}\n"), r.equity[i], r.cash[i], r.market_value[i]);
+    for (const double v : {r.equity[i], r.cash[i], r.market_value[i]}) {
+      out.push_back(',');
+      report::append_shortest(out, v);
+    }
+    out.push_back('\n');
   }
   return text_of(out);
 }
@@ -73,7 +78,10 @@ std::string weights_csv(const SessionResult& r) {
   append_ticker_header(out, r.tickers);
   for (const RebalanceRecord& rb : r.rebalances) {
     append_date(out, rb.day);
-    for (const double w : rb.weights) fmt::format_to(fmt::appender(out), FMT_COMPILE(",{}"), w);
+    for (const double w : rb.weights) {
+      out.push_back(',');
+      report::append_shortest(out, w);
+    }
     out.push_back('\n');
   }
   return text_of(out);
@@ -85,7 +93,10 @@ std::string positions_csv(const SessionResult& r) {
   const std::size_t n = r.tickers.size();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
-    for (std::size_t a = 0; a < n; ++a) fmt::format_to(fmt::appender(out), FMT_COMPILE(",{}"), r.positions[i * n + a]);
+    for (std::size_t a = 0; a < n; ++a) {
+      out.push_back(',');
+      report::append_shortest(out, r.positions[i * n + a]);
+    }
     out.push_back('\n');
   }
   return text_of(out);
