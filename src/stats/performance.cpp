@@ -111,7 +111,16 @@ double np_std(std::span<const double> values, int ddof) noexcept {
 
 double np_percentile(std::vector<double> values, double q) {
   if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
+  // percentile_of_sorted reads the values of rank floor(pos) and the next one: select just those.
+  const double pos = (static_cast<double>(values.size()) - 1.0) * q / 100.0;
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  if (lo >= values.size()) {  // q > 100 or NaN: as sorted (percentile_of_sorted reads past no end)
+    std::sort(values.begin(), values.end());
+    return percentile_of_sorted(values, q);
+  }
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(values.begin(), nth, values.end());
+  if (nth + 1 != values.end()) std::iter_swap(nth + 1, std::min_element(nth + 1, values.end()));
   return percentile_of_sorted(values, q);
 }
 
