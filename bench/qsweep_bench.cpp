@@ -10,8 +10,11 @@
 //   BM_PrepareAndRun/<config>  a fresh PreparedSession + strategy + run_session
 //   BM_RunBacktest/<config>    run_backtest: load the data, run strategy and benchmark, statistics
 //   BM_StatisticsJson/<config> statistics.json's text (QSTrader's JSONStatistics document)
-//   BM_WriteOutputs/<config>   write_backtest_outputs: every output file of `qsweep backtest`, fsync
-//                              included, into a temporary folder (removed at exit)
+//   BM_WriteOutputs/<config>   write_backtest_outputs: every output file of `qsweep backtest`, into
+//                              a temporary folder (removed at exit) that each iteration replaces
+//   BM_BacktestReport/<config> write_backtest_report alone: report.html from a written folder
+//                              (re-reading its files), as `qsweep report` does but without fsync
+//   BM_RollingSharpe/<config>  the 252-day rolling Sharpe of the strategy's returns
 // Together, BM_RunBacktest + BM_WriteOutputs are what a `qsweep backtest` process does after
 // start-up. Run from anywhere: paths come from QSWEEP_SOURCE_DIR.
 #include <algorithm>
@@ -32,7 +35,9 @@
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
 #include "qsweep/market_data.hpp"
+#include "qsweep/report.hpp"
 #include "qsweep/sha256.hpp"
+#include "qsweep/stats.hpp"
 
 namespace fs = std::filesystem;
 
@@ -171,6 +176,22 @@ void write_outputs(benchmark::State& state, const std::string& name, const fs::p
   for (auto _ : state) qsweep::write_backtest_outputs(run, out_dir / name);
 }
 
+void backtest_report(benchmark::State& state, const std::string& name, const fs::path& out_dir) {
+  const fs::path dir = out_dir / ("report-" + name);
+  qsweep::write_backtest_outputs(qsweep::run_backtest(load_example(name)), dir);
+  for (auto _ : state) qsweep::write_backtest_report(dir, /*sync=*/false);
+}
+
+void rolling_sharpe(benchmark::State& state, const std::string& name) {
+  const qsweep::BacktestRun run = qsweep::run_backtest(load_example(name));
+  const qsweep::PerformanceStats& stats = run.strategy.stats;
+  for (auto _ : state) {
+    const auto series = qsweep::rolling_sharpe(stats.returns, qsweep::kRollingSharpeWindow, stats.periods_per_year);
+    benchmark::DoNotOptimize(series.data());
+  }
+  add_rate(state, "window", static_cast<double>(stats.returns.size()));
+}
+
 void register_benchmarks(const fs::path& scratch_dir) {
   const std::vector<std::string> tickers = data_tickers();
   for (const std::string& ticker : tickers) {
@@ -207,7 +228,15 @@ void register_benchmarks(const fs::path& scratch_dir) {
   for (const std::string& name : kConfigs) {
     benchmark::RegisterBenchmark(("BM_WriteOutputs/" + name).c_str(), write_outputs, name, scratch_dir)
         ->Unit(benchmark::kMillisecond)
-        ->UseRealTime();  // fsync waits off-CPU
+        ->UseRealTime();  // includes waiting for the file system
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_BacktestReport/" + name).c_str(), backtest_report, name, scratch_dir)
+        ->Unit(benchmark::kMillisecond);
+  }
+  for (const std::string& name : kConfigs) {
+    benchmark::RegisterBenchmark(("BM_RollingSharpe/" + name).c_str(), rolling_sharpe, name)
+        ->Unit(benchmark::kMicrosecond);
   }
 }
 

@@ -8,7 +8,7 @@
 #   qsweep defaults to $QSWEEP, else build/release/bin/qsweep
 # Prints, in milliseconds per run, the best and median wall-clock time and the best and median
 # CPU time (user + sys, from bash's `time`; 1 ms resolution). On a shared machine the CPU time
-# is the steadier figure: wall time also counts waiting for a CPU and for fsync.
+# is the steadier figure: wall time also counts waiting for a CPU and for the disk.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -17,6 +17,11 @@ std::string read_file(const std::filesystem::path& path);
 // commit point a crashed process cannot half-do.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool sync = true);
 
+// Writes `content` to `path`, which must not exist yet, under its final name and without fsync:
+// for files inside a write_dir_atomic() folder, which its rename publishes all at once. Throws
+// IoError naming the path.
+void write_new_file(const std::filesystem::path& path, std::string_view content);
+
 // Creates a fresh output directory atomically: `build(tmp)` fills a temporary sibling
 // directory, which then replaces `dir` (an existing `dir` is removed only after `build`
 // succeeded). On any exception the temporary directory is removed and `dir` is untouched.

@@ -11,8 +11,10 @@ namespace qsweep {
 // readable on screen and printable. The same files always give the same bytes.
 // Throws IoError when the folder or one of the files cannot be read or the page written, and
 // InputError naming the file (and line and column) when a file is malformed.
-// Thread-safe for distinct folders.
-void write_backtest_report(const std::filesystem::path& run_dir);
+// Thread-safe for distinct folders. With `sync` the page is forced to disk (fsync) before it is
+// renamed into place; write_backtest_outputs() skips that, its folder rename being the commit
+// point for all the folder's files (file_io.hpp).
+void write_backtest_report(const std::filesystem::path& run_dir, bool sync = true);
 
 // Reads the sweep output folder `sweep_dir` (manifest.json, results.csv, curves.csv,
 // sweep_summary.json; docs/sweep.md) and writes sweep_dir/report.html atomically, to the same

@@ -1,13 +1,15 @@
 #include "qsweep/date.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 namespace qsweep {
 
-// Howard Hinnant's days_from_civil / civil_from_days algorithms.
-Day day_from_civil(int year, int month, int day) noexcept {
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days algorithms. The public functions call these
+// internal copies so that parse_iso_date can inline them (calls to exported functions of a shared
+// library cannot be inlined).
+inline Day civil_to_day(int year, int month, int day) noexcept {
   const int y = year - (month <= 2 ? 1 : 0);
   const int era = (y >= 0 ? y : y - 399) / 400;
   const int yoe = y - era * 400;
@@ -16,6 +18,16 @@ Day day_from_civil(int year, int month, int day) noexcept {
   const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
 }
+
+inline int month_length(int year, int month) noexcept {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+}  // namespace
+
+Day day_from_civil(int year, int month, int day) noexcept { return civil_to_day(year, month, day); }
 
 CivilDate civil_from_day(Day z) noexcept {
   z += 719468;
@@ -36,25 +48,25 @@ int weekday_of(Day day) noexcept {
   return w < 0 ? w + 7 : w;
 }
 
-int days_in_month(int year, int month) noexcept {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
+int days_in_month(int year, int month) noexcept { return month_length(year, month); }
 
 std::optional<Day> parse_iso_date(std::string_view text) noexcept {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  // The number of the digits text[pos, pos + len); false when one is not a digit.
   auto field = [&](std::size_t pos, std::size_t len, int& out) {
-    const char* first = text.data() + pos;
-    const char* last = first + len;
-    for (const char* p = first; p != last; ++p)
-      if (*p < '0' || *p > '9') return false;
-    return std::from_chars(first, last, out).ec == std::errc{};
+    int value = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      const auto digit = static_cast<unsigned>(text[i] - '0');
+      if (digit > 9) return false;
+      value = value * 10 + static_cast<int>(digit);
+    }
+    out = value;
+    return true;
   };
   int y = 0, m = 0, d = 0;
   if (!field(0, 4, y) || !field(5, 2, m) || !field(8, 2, d)) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
-  return day_from_civil(y, m, d);
+  if (m < 1 || m > 12 || d < 1 || d > month_length(y, m)) return std::nullopt;
+  return civil_to_day(y, m, d);
 }
 
 std::string format_date(Day day) {

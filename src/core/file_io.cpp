@@ -42,25 +42,48 @@ std::string read_file(const fs::path& path) {
   return content;
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {
-  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw IoError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
-  }
+namespace {
+
+// Writes all of `content` to `fd`; false (errno set) on failure.
+bool write_all(int fd, std::string_view content) {
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
     const ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
+      return false;
     }
     p += n;
     left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+void write_new_file(const fs::path& path, std::string_view content) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
+  if (!write_all(fd, content)) {
+    const int err = errno;
+    ::close(fd);
+    throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
+  }
+  if (::close(fd) != 0) throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(errno)));
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {
+  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw IoError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+  }
+  if (!write_all(fd, content)) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
   }
   if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int err = errno;

@@ -1,7 +1,14 @@
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <system_error>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -61,14 +68,61 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
   }
 }
 
+// Exact powers of ten as doubles: 10^0 .. 10^22.
+constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// A plain decimal "digits[.digits]" with at most 15 digits in all: the integer of its digits and
+// the power of ten it is divided by. Both are exact doubles (< 2^53 and <= 10^22), so one
+// correctly rounded division gives the correctly rounded value, as std::from_chars does (Clinger's
+// fast path). False for any other text.
+bool parse_plain_decimal(std::string_view text, double& out) {
+  std::uint64_t digits = 0;
+  std::size_t count = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++count)
+    digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  if (count == 0) return false;
+  std::size_t decimals = 0;
+  if (i < text.size()) {
+    if (text[i] != '.') return false;
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++decimals)
+      digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (decimals == 0 || i != text.size()) return false;
+  }
+  if (count + decimals > 15) return false;
+  out = static_cast<double>(digits) / kPowersOfTen[decimals];
+  return true;
+}
+
 bool parse_double(std::string_view text, double& out) {
   if (text.empty()) return false;
   if (text.front() == '+') text.remove_prefix(1);
+  if (parse_plain_decimal(text, out)) return true;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc{} && ptr == text.data() + text.size();
 }
 
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
+
+// The first ',' or '\n' in [p, end), or `end`. Looks at 8 bytes at a time: each byte of `x`
+// equal to zero gets its high bit set in the mask (exact per byte, no borrow between bytes).
+const char* next_separator(const char* p, const char* end) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+    constexpr std::uint64_t kCommas = 0x2C2C2C2C2C2C2C2CULL;
+    constexpr std::uint64_t kNewlines = 0x0A0A0A0A0A0A0A0AULL;
+    auto zero_bytes = [](std::uint64_t x) { return ~(((x & kLow7) + kLow7) | x | kLow7); };
+    for (; end - p >= 8; p += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      const std::uint64_t mask = zero_bytes(word ^ kCommas) | zero_bytes(word ^ kNewlines);
+      if (mask != 0) return p + std::countr_zero(mask) / 8;
+    }
+  }
+  while (p < end && *p != ',' && *p != '\n') ++p;
+  return p;
+}
 
 std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
                                      const LoadOptions& options, ProblemSink& sink) {
@@ -138,48 +192,97 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   series.ticker = std::move(ticker);
   series.path = path;
   if (options.checksum) series.sha256 = sha256_hex(content);
-  const std::size_t expected_rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  // Rows are at least as long as the header's comma count in practice; a guess, not a limit.
+  const std::size_t expected_rows = text.size() / std::max<std::size_t>(header.size(), 16) + 1;
   series.dates.reserve(expected_rows);
   series.open.reserve(expected_rows);
   series.close.reserve(expected_rows);
 
+  // Rows: one pass over each line that counts its fields and keeps only the columns used.
+  enum Slot : std::uint8_t { kDate, kOpen, kClose, kAdj, kUnused };
+  std::vector<Slot> slot_of(n_columns, kUnused);
+  slot_of[col_date] = kDate;
+  slot_of[col_open] = kOpen;
+  slot_of[col_close] = kClose;
+  if (options.adjust) slot_of[col_adj] = kAdj;
+  std::string_view cells[kUnused];
+
   std::size_t line_no = 1;
-  std::size_t pos = eol == std::string_view::npos ? text.size() : eol + 1;
-  while (pos < text.size()) {
+  const char* p = text.data() + (eol == std::string_view::npos ? text.size() : eol + 1);
+  const char* const end = text.data() + text.size();
+  while (p < end) {
     ++line_no;
-    eol = text.find('\n', pos);
-    const std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-    pos = eol == std::string_view::npos ? text.size() : eol + 1;
-    if (trim(line).empty()) continue;
-    split_fields(line, fields);
-    if (fields.size() != n_columns) {
-      sink.report({path, line_no, "", fmt::format("expected {} fields, found {}", n_columns, fields.size())});
+    std::size_t n_fields = 0;
+    const char* field_start = p;
+    auto end_field = [&](const char* field_end) {
+      if (n_fields < n_columns && slot_of[n_fields] != kUnused)
+        cells[slot_of[n_fields]] = trim(std::string_view(field_start, static_cast<std::size_t>(field_end - field_start)));
+      ++n_fields;
+    };
+    bool at_line_end = false;
+#if defined(__SSE2__)
+    // 16 bytes at a time while they lie inside the text: the commas before the line's '\n'.
+    while (end - p >= 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      auto bytes_equal = [&](char c) {
+        return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, _mm_set1_epi8(c))));
+      };
+      unsigned commas = bytes_equal(',');
+      const unsigned newlines = bytes_equal('\n');
+      if (newlines != 0) commas &= (newlines & (0u - newlines)) - 1;  // those before the first '\n'
+      for (; commas != 0; commas &= commas - 1) {
+        const char* comma = p + std::countr_zero(commas);
+        end_field(comma);
+        field_start = comma + 1;
+      }
+      if (newlines != 0) {
+        p += std::countr_zero(newlines);
+        at_line_end = true;
+        break;
+      }
+      p += 16;
+    }
+#endif
+    while (!at_line_end) {
+      p = next_separator(p, end);
+      if (p == end || *p == '\n') break;
+      end_field(p);
+      field_start = ++p;
+    }
+    const char* const line_end = p;
+    if (p < end) ++p;  // the '\n'
+    if (n_fields == 0 && trim(std::string_view(field_start, static_cast<std::size_t>(line_end - field_start))).empty())
+      continue;  // a blank line
+    end_field(line_end);
+    if (n_fields != n_columns) {
+      sink.report({path, line_no, "", fmt::format("expected {} fields, found {}", n_columns, n_fields)});
       continue;
     }
-    const auto date = parse_iso_date(fields[col_date]);
+    const std::string_view date_text = cells[kDate];
+    const auto date = parse_iso_date(date_text);
     if (!date) {
-      sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", fields[col_date])});
+      sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", date_text)});
       continue;
     }
     bool row_ok = true;
-    auto price = [&](std::size_t col, const char* name) {
+    auto price = [&](Slot slot, const char* name) {
       double v = 0.0;
-      if (!parse_double(fields[col], v)) {
-        sink.report({path, line_no, name, fmt::format("'{}' is not a number", fields[col])});
+      if (!parse_double(cells[slot], v)) {
+        sink.report({path, line_no, name, fmt::format("'{}' is not a number", cells[slot])});
         row_ok = false;
       } else if (!std::isfinite(v) || v <= 0.0) {
-        sink.report({path, line_no, name, fmt::format("price must be positive and finite, got {}", fields[col])});
+        sink.report({path, line_no, name, fmt::format("price must be positive and finite, got {}", cells[slot])});
         row_ok = false;
       }
       return v;
     };
-    const double open = price(col_open, "Open");
-    const double close = price(col_close, "Close");
-    const double adj = options.adjust ? price(col_adj, "Adj Close") : 0.0;
+    const double open = price(kOpen, "Open");
+    const double close = price(kClose, "Close");
+    const double adj = options.adjust ? price(kAdj, "Adj Close") : 0.0;
     if (!row_ok) continue;
     if (!series.dates.empty() && *date <= series.dates.back()) {
       sink.report({path, line_no, "Date",
-                   fmt::format("{} {} the previous row's date {}", fields[col_date],
+                   fmt::format("{} {} the previous row's date {}", date_text,
                                *date == series.dates.back() ? "duplicates" : "is before",
                                format_date(series.dates.back()))});
       continue;

@@ -24,9 +24,12 @@ std::vector<Day> weekday_calendar(Day start, Day end) {
 
 // Sorted union of the assets' bar dates.
 std::vector<Day> data_calendar(const std::vector<const AssetSeries*>& series) {
-  std::vector<Day> days, merged;
-  for (const AssetSeries* s : series) {  // each series' dates are strictly increasing (loader)
+  // Each series' dates are strictly increasing: merge them one by one, dropping duplicates.
+  std::vector<Day> days;
+  std::vector<Day> merged;
+  for (const AssetSeries* s : series) {
     merged.clear();
+    merged.reserve(days.size() + s->dates.size());
     std::set_union(days.begin(), days.end(), s->dates.begin(), s->dates.end(), std::back_inserter(merged));
     days.swap(merged);
   }

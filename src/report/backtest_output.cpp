@@ -3,80 +3,135 @@
 #include <cstdint>
 #include <span>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "qsweep/backtest.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
+#include "report/backtest_report.hpp"
+#include "report/json_writer.hpp"
+#include "report/number_text.hpp"
 
 namespace fs = std::filesystem;
-// Ordered: the documents keep their keys in the order written (QSTrader's for statistics.json).
-using json = nlohmann::ordered_json;
 
 namespace qsweep {
 namespace {
 
-json number_or_null(const std::optional<double>& v) {
-  if (v && std::isfinite(*v)) return *v;
-  return nullptr;
+// format_date(day) appended to `out`.
+void append_date(fmt::memory_buffer& out, Day day) {
+  const CivilDate c = civil_from_day(day);
+  if (c.year < 0 || c.year > 9999) {
+    out.append(format_date(day));
+    return;
+  }
+  const char text[10] = {static_cast<char>('0' + c.year / 1000),      static_cast<char>('0' + c.year / 100 % 10),
+                         static_cast<char>('0' + c.year / 10 % 10),   static_cast<char>('0' + c.year % 10),
+                         '-',
+                         static_cast<char>('0' + c.month / 10),       static_cast<char>('0' + c.month % 10),
+                         '-',
+                         static_cast<char>('0' + c.day / 10),         static_cast<char>('0' + c.day % 10)};
+  out.append(text, text + sizeof text);
+}
+
+std::string text_of(const fmt::memory_buffer& buf) { return {buf.data(), buf.size()}; }
+
+// "date,<ticker>,<ticker>..." and a newline.
+void append_ticker_header(fmt::memory_buffer& out, const std::vector<std::string>& tickers) {
+  out.append(std::string_view("date"));
+  for (const std::string& t : tickers) {
+    out.push_back(',');
+    out.append(t);
+  }
+  out.push_back('\n');
 }
 
 std::string equity_csv(const SessionResult& r) {
-  std::string out = "date,equity,cash,market_value\n";
-  for (std::size_t i = 0; i < r.dates.size(); ++i)
-    out += fmt::format("{},{},{},{}\n", format_date(r.dates[i]), r.equity[i], r.cash[i], r.market_value[i]);
-  return out;
+  fmt::memory_buffer out;
+  out.append(std::string_view("date,equity,cash,market_value\n"));
+  for (std::size_t i = 0; i < r.dates.size(); ++i) {
+    append_date(out, r.dates[i]);
+    for (const double v : {r.equity[i], r.cash[i], r.market_value[i]}) {
+      out.push_back(',');
+      report::append_shortest(out, v);
+    }
+    out.push_back('\n');
+  }
+  return text_of(out);
 }
 
 std::string fills_csv(const SessionResult& r) {
-  std::string out = "date,ticker,quantity,price,commission,cash_after\n";
-  for (const Fill& f : r.fills)
-    out += fmt::format("{},{},{},{},{},{}\n", format_date(f.day), r.tickers[f.asset], f.quantity, f.price,
-                       f.commission, f.cash_after);
-  return out;
+  fmt::memory_buffer out;
+  out.append(std::string_view("date,ticker,quantity,price,commission,cash_after\n"));
+  for (const Fill& f : r.fills) {
+    append_date(out, f.day);
+    fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{},{},{}\n"), r.tickers[f.asset], f.quantity, f.price, f.commission,
+                   f.cash_after);
+  }
+  return text_of(out);
 }
 
 // Target weights at each rebalance, as the strategy returned them: date, then one column per ticker.
 std::string weights_csv(const SessionResult& r) {
-  std::string out = "date";
-  for (const std::string& t : r.tickers) out += "," + t;
-  out += '\n';
+  fmt::memory_buffer out;
+  append_ticker_header(out, r.tickers);
   for (const RebalanceRecord& rb : r.rebalances) {
-    out += format_date(rb.day);
-    for (const double w : rb.weights) out += fmt::format(",{}", w);
-    out += '\n';
+    append_date(out, rb.day);
+    for (const double w : rb.weights) {
+      out.push_back(',');
+      report::append_shortest(out, w);
+    }
+    out.push_back('\n');
   }
-  return out;
+  return text_of(out);
 }
 
 std::string positions_csv(const SessionResult& r) {
-  std::string out = "date";
-  for (const std::string& t : r.tickers) out += "," + t;
-  out += '\n';
+  fmt::memory_buffer out;
+  append_ticker_header(out, r.tickers);
   const std::size_t n = r.tickers.size();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
-    out += format_date(r.dates[i]);
-    for (std::size_t a = 0; a < n; ++a) out += fmt::format(",{}", r.positions[i * n + a]);
-    out += '\n';
+    append_date(out, r.dates[i]);
+    for (std::size_t a = 0; a < n; ++a) {
+      out.push_back(',');
+      report::append_shortest(out, r.positions[i * n + a]);
+    }
+    out.push_back('\n');
   }
-  return out;
+  return text_of(out);
 }
 
-json quantiles_json(const std::optional<Quantiles>& q) {
-  if (!q) return nullptr;
-  json j;
-  j["min"] = q->min;
-  j["lq"] = q->lq;
-  j["med"] = q->med;
-  j["uq"] = q->uq;
-  j["max"] = q->max;
-  return j;
+using report::JsonWriter;
+
+void quantiles_json(JsonWriter& w, const std::optional<Quantiles>& q) {
+  if (!q) return w.null();
+  w.begin_object();
+  w.key("min");
+  w.value(q->min);
+  w.key("lq");
+  w.value(q->lq);
+  w.key("med");
+  w.value(q->med);
+  w.key("uq");
+  w.value(q->uq);
+  w.key("max");
+  w.value(q->max);
+  w.end_object();
 }
 
-json rolling_sharpe_json(const PerformanceStats& s) {
-  const auto series = rolling_sharpe(s.returns, kRollingSharpeWindow, s.periods_per_year);
+void returns_quantiles_json(JsonWriter& w, const PerformanceStats& s) {
+  w.begin_object();
+  w.key("daily");
+  quantiles_json(w, s.daily_quantiles);
+  w.key("monthly");
+  quantiles_json(w, s.monthly_quantiles);
+  w.key("yearly");
+  quantiles_json(w, s.yearly_quantiles);
+  w.end_object();
+}
+
+void rolling_sharpe_json(JsonWriter& w, const std::vector<std::optional<double>>& series) {
   std::optional<double> last;
   std::optional<double> lo;
   std::optional<double> hi;
@@ -86,210 +141,382 @@ json rolling_sharpe_json(const PerformanceStats& s) {
     lo = std::min(lo.value_or(*v), *v);
     hi = std::max(hi.value_or(*v), *v);
   }
-  json j;
-  j["window"] = kRollingSharpeWindow;
-  j["last"] = number_or_null(last);
-  j["min"] = number_or_null(lo);
-  j["max"] = number_or_null(hi);
-  return j;
+  w.begin_object();
+  w.key("window");
+  w.value(kRollingSharpeWindow);
+  w.key("last");
+  w.value(last);
+  w.key("min");
+  w.value(lo);
+  w.key("max");
+  w.value(hi);
+  w.end_object();
 }
 
-json trades_json(const TradeStats& t) {
-  json j;
-  j["count"] = t.trades;
-  j["winning"] = t.winning;
-  j["losing"] = t.losing;
-  j["win_rate"] = number_or_null(t.win_rate);
-  j["average_win"] = number_or_null(t.average_win);
-  j["average_loss"] = number_or_null(t.average_loss);
-  j["largest_win"] = number_or_null(t.largest_win);
-  j["largest_loss"] = number_or_null(t.largest_loss);
-  j["profit_factor"] = number_or_null(t.profit_factor);
-  j["average_holding_days"] = number_or_null(t.average_holding_days);
-  j["total_pnl"] = number_or_null(t.total_pnl);
-  return j;
+void trades_json(JsonWriter& w, const TradeStats& t) {
+  w.begin_object();
+  w.key("count");
+  w.value(t.trades);
+  w.key("winning");
+  w.value(t.winning);
+  w.key("losing");
+  w.value(t.losing);
+  w.key("win_rate");
+  w.value(t.win_rate);
+  w.key("average_win");
+  w.value(t.average_win);
+  w.key("average_loss");
+  w.value(t.average_loss);
+  w.key("largest_win");
+  w.value(t.largest_win);
+  w.key("largest_loss");
+  w.value(t.largest_loss);
+  w.key("profit_factor");
+  w.value(t.profit_factor);
+  w.key("average_holding_days");
+  w.value(t.average_holding_days);
+  w.key("total_pnl");
+  w.value(t.total_pnl);
+  w.end_object();
 }
 
-json relative_json(const RelativeStats& r) {
-  json j;
-  j["common_points"] = r.common_points;
-  j["beta"] = number_or_null(r.beta);
-  j["alpha"] = number_or_null(r.alpha);
-  j["correlation"] = number_or_null(r.correlation);
-  j["tracking_error"] = number_or_null(r.tracking_error);
-  j["information_ratio"] = number_or_null(r.information_ratio);
-  return j;
+void relative_json(JsonWriter& w, const RelativeStats& r) {
+  w.begin_object();
+  w.key("common_points");
+  w.value(r.common_points);
+  w.key("beta");
+  w.value(r.beta);
+  w.key("alpha");
+  w.value(r.alpha);
+  w.key("correlation");
+  w.value(r.correlation);
+  w.key("tracking_error");
+  w.value(r.tracking_error);
+  w.key("information_ratio");
+  w.value(r.information_ratio);
+  w.end_object();
 }
 
-// One session's entry of summary.json: every statistic, null where undefined.
-json session_summary(const SessionRun& run, const SessionConfig& session) {
+// One session's entry of summary.json: every statistic, null where undefined. Leaves the
+// object open for the caller's extra members.
+void begin_session_summary(JsonWriter& w, const SessionRun& run, const SessionConfig& session,
+                           const std::vector<std::optional<double>>& rolling) {
   const PerformanceStats& s = run.stats;
   const PortfolioStats& p = run.portfolio;
-  json j;
-  j["kind"] = session.strategy.kind();
-  j["mode"] = to_string(session.mode);
-  j["first_date"] = s.points ? json(format_date(s.first_day)) : json(nullptr);
-  j["last_date"] = s.points ? json(format_date(s.last_day)) : json(nullptr);
-  j["points"] = s.points;
-  j["periods_per_year"] = s.periods_per_year;
-  j["years"] = number_or_null(s.years);
-  j["initial_equity"] = run.result.equity.empty() ? json(nullptr) : number_or_null(run.result.equity.front());
-  j["final_equity"] = run.result.equity.empty() ? json(nullptr) : number_or_null(run.result.equity.back());
-  j["total_return"] = number_or_null(s.total_return);
-  j["cagr"] = number_or_null(s.cagr);
-  j["sharpe"] = number_or_null(s.sharpe);
-  j["sortino"] = number_or_null(s.sortino);
-  j["calmar"] = number_or_null(s.calmar);
-  j["annual_volatility"] = number_or_null(s.annual_volatility);
-  j["annual_volatility_ddof0"] = number_or_null(s.annual_volatility_ddof0);
-  j["mean_return"] = number_or_null(s.mean_return);
-  j["stdev_return"] = number_or_null(s.stdev_return);
-  j["max_drawdown"] = s.max_drawdown;
-  j["max_drawdown_duration"] = s.max_drawdown_duration;
-  j["best_day"] = number_or_null(s.best_day);
-  j["worst_day"] = number_or_null(s.worst_day);
-  j["best_month"] = number_or_null(s.best_month);
-  j["worst_month"] = number_or_null(s.worst_month);
-  j["best_year"] = number_or_null(s.best_year);
-  j["worst_year"] = number_or_null(s.worst_year);
-  j["rolling_sharpe"] = rolling_sharpe_json(s);
-  j["returns_quantiles"] = {{"daily", quantiles_json(s.daily_quantiles)},
-                            {"monthly", quantiles_json(s.monthly_quantiles)},
-                            {"yearly", quantiles_json(s.yearly_quantiles)}};
-  json monthly = json::array();
-  for (const PeriodReturn& m : s.monthly_returns)
-    monthly.push_back({{"year", m.year}, {"month", m.month}, {"return", number_or_null(m.value)}});
-  j["monthly_returns"] = std::move(monthly);
-  json yearly = json::array();
-  for (const PeriodReturn& y : s.yearly_returns)
-    yearly.push_back({{"year", y.year}, {"return", number_or_null(y.value)}});
-  j["yearly_returns"] = std::move(yearly);
-  j["traded_value"] = number_or_null(p.traded_value);
-  j["turnover"] = number_or_null(p.turnover);
-  j["time_invested"] = number_or_null(p.time_invested);
-  j["average_gross_leverage"] = number_or_null(p.average_gross_leverage);
-  j["average_net_leverage"] = number_or_null(p.average_net_leverage);
-  j["trades"] = trades_json(p.trades);
-  j["fills"] = run.result.fills.size();
-  return j;
+  const std::vector<double>& equity = run.result.equity;
+  auto member = [&w](const char* name, const auto& v) {
+    w.key(name);
+    w.value(v);
+  };
+  auto date_member = [&](const char* name, Day day) {
+    w.key(name);
+    if (s.points) w.value(format_date(day));
+    else w.null();
+  };
+  auto equity_member = [&](const char* name, bool first) {
+    w.key(name);
+    if (equity.empty()) w.null();
+    else w.value(first ? equity.front() : equity.back());
+  };
+  w.begin_object();
+  member("kind", session.strategy.kind());
+  member("mode", to_string(session.mode));
+  date_member("first_date", s.first_day);
+  date_member("last_date", s.last_day);
+  member("points", s.points);
+  member("periods_per_year", s.periods_per_year);
+  member("years", s.years);
+  equity_member("initial_equity", true);
+  equity_member("final_equity", false);
+  member("total_return", s.total_return);
+  member("cagr", s.cagr);
+  member("sharpe", s.sharpe);
+  member("sortino", s.sortino);
+  member("calmar", s.calmar);
+  member("annual_volatility", s.annual_volatility);
+  member("annual_volatility_ddof0", s.annual_volatility_ddof0);
+  member("mean_return", s.mean_return);
+  member("stdev_return", s.stdev_return);
+  member("max_drawdown", s.max_drawdown);
+  member("max_drawdown_duration", s.max_drawdown_duration);
+  member("best_day", s.best_day);
+  member("worst_day", s.worst_day);
+  member("best_month", s.best_month);
+  member("worst_month", s.worst_month);
+  member("best_year", s.best_year);
+  member("worst_year", s.worst_year);
+  w.key("rolling_sharpe");
+  rolling_sharpe_json(w, rolling);
+  w.key("returns_quantiles");
+  returns_quantiles_json(w, s);
+  w.key("monthly_returns");
+  w.begin_array();
+  for (const PeriodReturn& m : s.monthly_returns) {
+    w.begin_object();
+    member("year", m.year);
+    member("month", m.month);
+    member("return", m.value);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("yearly_returns");
+  w.begin_array();
+  for (const PeriodReturn& y : s.yearly_returns) {
+    w.begin_object();
+    member("year", y.year);
+    member("return", y.value);
+    w.end_object();
+  }
+  w.end_array();
+  member("traded_value", p.traded_value);
+  member("turnover", p.turnover);
+  member("time_invested", p.time_invested);
+  member("average_gross_leverage", p.average_gross_leverage);
+  member("average_net_leverage", p.average_net_leverage);
+  w.key("trades");
+  trades_json(w, p.trades);
+  member("fills", run.result.fills.size());
 }
 
 // Milliseconds since the epoch at the day's UTC midnight (QSTrader run with TZ=UTC).
 std::int64_t epoch_ms(Day day) { return static_cast<std::int64_t>(day) * 86'400'000; }
 
-json dated_series(std::span<const Day> dates, std::span<const double> values) {
-  json out = json::array();
-  for (std::size_t i = 0; i < values.size(); ++i) out.push_back({epoch_ms(dates[i]), number_or_null(values[i])});
-  return out;
+// "[<epoch ms>," for each date of a curve: the start of its [date, value] pairs, formatted once
+// for all the series of the curve.
+class PairStarts {
+ public:
+  explicit PairStarts(std::span<const Day> dates) {
+    ends_.reserve(dates.size());
+    for (const Day day : dates) {
+      const fmt::format_int ms(epoch_ms(day));
+      text_.push_back('[');
+      text_.append(ms.data(), ms.size());
+      text_.push_back(',');
+      ends_.push_back(text_.size());
+    }
+  }
+  std::string_view operator[](std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+
+ private:
+  std::string text_;
+  std::vector<std::size_t> ends_;
+};
+
+// [[epoch ms, value], ...]; values[i] belongs to the i-th date of `starts`.
+void dated_series(JsonWriter& w, const PairStarts& starts, std::span<const double> values) {
+  w.begin_array();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    w.raw([&](std::string& out) {
+      out.append(starts[i]);
+      JsonWriter::append_number(out, values[i]);
+      out.push_back(']');
+    });
+  }
+  w.end_array();
 }
 
-json percent(const std::optional<double>& v) { return v ? number_or_null(*v * 100.0) : json(nullptr); }
+void percent(JsonWriter& w, const std::optional<double>& v) {
+  if (v) w.value(*v * 100.0);
+  else w.null();
+}
 
 // One curve of QSTrader's JSONStatistics (json_statistics.py: _calculate_statistics), in its
-// key order. Differences: undefined values are null where QSTrader writes NaN.
-json qstrader_curve_statistics(const SessionRun& run) {
+// key order. Differences: undefined values are null where QSTrader writes NaN. Leaves the
+// object open for the caller's extra members.
+void begin_qstrader_curve_statistics(JsonWriter& w, const SessionRun& run, const PairStarts& starts) {
   const PerformanceStats& s = run.stats;
-  const std::span<const Day> dates = run.result.dates;
-  json j;
-  j["equity_curve"] = dated_series(dates, run.result.equity);
-  j["returns"] = dated_series(dates, s.returns);
-  j["cum_returns"] = dated_series(dates, s.cum_returns);
+  w.begin_object();
+  w.key("equity_curve");
+  dated_series(w, starts, run.result.equity);
+  w.key("returns");
+  dated_series(w, starts, s.returns);
+  w.key("cum_returns");
+  dated_series(w, starts, s.cum_returns);
 
-  json monthly = json::array();
-  for (const PeriodReturn& m : s.monthly_returns) monthly.push_back({{m.year, m.month}, number_or_null(m.value)});
-  j["monthly_agg_returns"] = std::move(monthly);
+  w.key("monthly_agg_returns");
+  w.begin_array();
+  for (const PeriodReturn& m : s.monthly_returns) {
+    w.begin_array();
+    w.begin_array();
+    w.value(m.year);
+    w.value(m.month);
+    w.end_array();
+    w.value(m.value);
+    w.end_array();
+  }
+  w.end_array();
   // Highcharts heatmap cells [month0, year index, 100 r], by month then year; missing skipped.
   std::vector<int> years;
   for (const PeriodReturn& y : s.yearly_returns) years.push_back(y.year);
-  json monthly_hc = json::array();
+  w.key("monthly_agg_returns_hc");
+  w.begin_array();
   for (int month = 1; month <= 12; ++month) {
     for (std::size_t yi = 0; yi < years.size(); ++yi) {
       for (const PeriodReturn& m : s.monthly_returns) {
-        if (m.year == years[yi] && m.month == month) monthly_hc.push_back({month - 1, yi, percent(m.value)});
+        if (m.year != years[yi] || m.month != month) continue;
+        w.begin_array();
+        w.value(month - 1);
+        w.value(yi);
+        percent(w, m.value);
+        w.end_array();
       }
     }
   }
-  j["monthly_agg_returns_hc"] = std::move(monthly_hc);
-  json yearly = json::array();
-  json yearly_hc = json::array();
+  w.end_array();
+  w.key("yearly_agg_returns");
+  w.begin_array();
   for (const PeriodReturn& y : s.yearly_returns) {
-    yearly.push_back({y.year, number_or_null(y.value)});
-    yearly_hc.push_back(percent(y.value));
+    w.begin_array();
+    w.value(y.year);
+    w.value(y.value);
+    w.end_array();
   }
-  j["yearly_agg_returns"] = std::move(yearly);
-  j["yearly_agg_returns_hc"] = std::move(yearly_hc);
+  w.end_array();
+  w.key("yearly_agg_returns_hc");
+  w.begin_array();
+  for (const PeriodReturn& y : s.yearly_returns) percent(w, y.value);
+  w.end_array();
 
-  const std::optional<Quantiles>* sets[] = {&s.daily_quantiles, &s.monthly_quantiles, &s.yearly_quantiles};
-  j["returns_quantiles"] = {{"daily", quantiles_json(s.daily_quantiles)},
-                            {"monthly", quantiles_json(s.monthly_quantiles)},
-                            {"yearly", quantiles_json(s.yearly_quantiles)}};
-  json quantiles_hc = json::array();
-  for (const auto* q : sets) {
+  w.key("returns_quantiles");
+  returns_quantiles_json(w, s);
+  w.key("returns_quantiles_hc");
+  w.begin_array();
+  for (const std::optional<Quantiles>* q : {&s.daily_quantiles, &s.monthly_quantiles, &s.yearly_quantiles}) {
     if (!*q) {
-      quantiles_hc.push_back(nullptr);
+      w.null();
       continue;
     }
-    quantiles_hc.push_back({percent((*q)->min), percent((*q)->lq), percent((*q)->med), percent((*q)->uq),
-                            percent((*q)->max)});
+    w.begin_array();
+    for (const double v : {(*q)->min, (*q)->lq, (*q)->med, (*q)->uq, (*q)->max}) percent(w, v);
+    w.end_array();
   }
-  j["returns_quantiles_hc"] = std::move(quantiles_hc);
+  w.end_array();
 
-  j["drawdowns"] = dated_series(dates, s.drawdown);
-  j["max_drawdown"] = s.max_drawdown;
-  j["max_drawdown_duration"] = s.max_drawdown_duration;
-  j["mean_returns"] = number_or_null(s.mean_return);
-  j["stdev_returns"] = number_or_null(s.stdev_return);
-  j["cagr"] = number_or_null(s.cagr);
-  j["annualised_vol"] = number_or_null(s.annual_volatility_ddof0);
-  j["sharpe"] = number_or_null(s.sharpe);
-  j["sortino"] = number_or_null(s.sortino);
-  return j;
+  w.key("drawdowns");
+  dated_series(w, starts, s.drawdown);
+  w.key("max_drawdown");
+  w.value(s.max_drawdown);
+  w.key("max_drawdown_duration");
+  w.value(s.max_drawdown_duration);
+  w.key("mean_returns");
+  w.value(s.mean_return);
+  w.key("stdev_returns");
+  w.value(s.stdev_return);
+  w.key("cagr");
+  w.value(s.cagr);
+  w.key("annualised_vol");
+  w.value(s.annual_volatility_ddof0);
+  w.key("sharpe");
+  w.value(s.sharpe);
+  w.key("sortino");
+  w.value(s.sortino);
 }
 
 // QSTrader's target_allocations: each rebalance's weights (before normalisation) forward-filled
 // onto the equity dates, 0 before the first rebalance; one entry per ticker, sorted by name.
-json target_allocations(const SessionResult& r) {
+void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts& starts) {
   std::vector<std::size_t> order(r.tickers.size());
   for (std::size_t a = 0; a < order.size(); ++a) order[a] = a;
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return r.tickers[x] < r.tickers[y]; });
-  json out = json::array();
+  w.begin_array();
+  std::string weight_text;  // the current weight, formatted once per rebalance
   for (std::size_t a : order) {
-    json data = json::array();
-    double weight = 0.0;
+    w.begin_object();
+    w.key("name");
+    w.value(r.tickers[a]);
+    w.key("data");
+    w.begin_array();
     std::size_t next = 0;
-    for (Day day : r.dates) {
-      while (next < r.rebalances.size() && r.rebalances[next].day <= day) weight = r.rebalances[next++].weights[a];
-      data.push_back({epoch_ms(day), number_or_null(weight)});
+    weight_text.clear();
+    JsonWriter::append_number(weight_text, 0.0);
+    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+      if (next < r.rebalances.size() && r.rebalances[next].day <= r.dates[i]) {
+        double weight = 0.0;
+        while (next < r.rebalances.size() && r.rebalances[next].day <= r.dates[i]) weight = r.rebalances[next++].weights[a];
+        weight_text.clear();
+        JsonWriter::append_number(weight_text, weight);
+      }
+      w.raw([&](std::string& out) {
+        out.append(starts[i]);
+        out.append(weight_text);
+        out.push_back(']');
+      });
     }
-    out.push_back({{"name", r.tickers[a]}, {"data", std::move(data)}});
+    w.end_array();
+    w.end_object();
   }
-  return out;
+  w.end_array();
 }
 
 }  // namespace
 
-std::string summary_json(const BacktestRun& run) {
-  json doc;
-  doc["qsweep_version"] = kVersion;
-  doc["config"] = run.config.name;
-  doc["strategy"] = session_summary(run.strategy, run.config.strategy);
-  doc["strategy"]["relative_to_benchmark"] = run.relative ? relative_json(*run.relative) : json(nullptr);
-  if (run.benchmark) doc["benchmark"] = session_summary(*run.benchmark, *run.config.benchmark);
-  return doc.dump(1) + "\n";
+report::RunRolling report::rolling_of(const BacktestRun& run) {
+  auto of = [](const PerformanceStats& s) { return rolling_sharpe(s.returns, kRollingSharpeWindow, s.periods_per_year); };
+  RunRolling r;
+  r.strategy = of(run.strategy.stats);
+  if (run.benchmark) r.benchmark = of(run.benchmark->stats);
+  return r;
+}
+
+std::string summary_json(const BacktestRun& run) { return report::summary_json(run, report::rolling_of(run)); }
+
+std::string report::summary_json(const BacktestRun& run, const RunRolling& rolling) {
+  JsonWriter w(1);
+  w.begin_object();
+  w.key("qsweep_version");
+  w.value(kVersion);
+  w.key("config");
+  w.value(run.config.name);
+  w.key("strategy");
+  begin_session_summary(w, run.strategy, run.config.strategy, rolling.strategy);
+  w.key("relative_to_benchmark");
+  if (run.relative) relative_json(w, *run.relative);
+  else w.null();
+  w.end_object();
+  if (run.benchmark) {
+    w.key("benchmark");
+    begin_session_summary(w, *run.benchmark, *run.config.benchmark, rolling.benchmark);
+    w.end_object();
+  }
+  w.end_object();
+  return w.take("\n");
 }
 
 std::string statistics_json(const BacktestRun& run) {
-  json doc;
-  doc["strategy"] = qstrader_curve_statistics(run.strategy);
-  doc["strategy"]["target_allocations"] = target_allocations(run.strategy.result);
-  if (run.benchmark) doc["benchmark"] = qstrader_curve_statistics(*run.benchmark);
-  doc["strategy_id"] = run.config.name;
-  doc["strategy_name"] = run.config.name;
-  if (run.benchmark) {
-    doc["benchmark_id"] = run.config.name + "_benchmark";
-    doc["benchmark_name"] = run.config.name + " benchmark";
+  JsonWriter w;
+  // At most about 40 bytes per [date, value] pair: 4 series per curve, one per strategy ticker.
+  const std::size_t strategy_points = run.strategy.result.dates.size();
+  w.reserve(40 * (strategy_points * (4 + run.strategy.result.tickers.size()) +
+                  (run.benchmark ? 4 * run.benchmark->result.dates.size() : 0)));
+  w.begin_object();
+  w.key("strategy");
+  {
+    const PairStarts starts(run.strategy.result.dates);
+    begin_qstrader_curve_statistics(w, run.strategy, starts);
+    w.key("target_allocations");
+    target_allocations(w, run.strategy.result, starts);
+    w.end_object();
   }
-  return doc.dump() + "\n";
+  if (run.benchmark) {
+    w.key("benchmark");
+    begin_qstrader_curve_statistics(w, *run.benchmark, PairStarts(run.benchmark->result.dates));
+    w.end_object();
+  }
+  w.key("strategy_id");
+  w.value(run.config.name);
+  w.key("strategy_name");
+  w.value(run.config.name);
+  if (run.benchmark) {
+    w.key("benchmark_id");
+    w.value(run.config.name + "_benchmark");
+    w.key("benchmark_name");
+    w.value(run.config.name + " benchmark");
+  }
+  w.end_object();
+  return w.take("\n");
 }
 
 std::string summary_table(const BacktestRun& run) {
@@ -344,19 +571,25 @@ std::string summary_table(const BacktestRun& run) {
 }
 
 void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
-  // The folder rename is the commit point, so its files need no fsync of their own.
+  // The folder rename is the commit point: its files need no temporary names or fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
-    write_file_atomic(dir / "equity.csv", equity_csv(run.strategy.result), /*sync=*/false);
-    write_file_atomic(dir / "fills.csv", fills_csv(run.strategy.result), /*sync=*/false);
-    write_file_atomic(dir / "positions.csv", positions_csv(run.strategy.result), /*sync=*/false);
+    write_new_file(dir / "equity.csv", equity_csv(run.strategy.result));
+    write_new_file(dir / "fills.csv", fills_csv(run.strategy.result));
+    write_new_file(dir / "positions.csv", positions_csv(run.strategy.result));
     if (run.benchmark) {
-      write_file_atomic(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result), /*sync=*/false);
-      write_file_atomic(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result), /*sync=*/false);
+      write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
+      write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
     }
-    write_file_atomic(dir / "summary.json", summary_json(run), /*sync=*/false);
-    write_file_atomic(dir / "statistics.json", statistics_json(run), /*sync=*/false);
-    write_file_atomic(dir / "weights.csv", weights_csv(run.strategy.result), /*sync=*/false);
-    write_backtest_report(dir);  // reads the files above
+    const report::RunRolling rolling = report::rolling_of(run);
+    const std::string summary = report::summary_json(run, rolling);
+    write_new_file(dir / "summary.json", summary);
+    write_new_file(dir / "statistics.json", statistics_json(run));
+    write_new_file(dir / "weights.csv", weights_csv(run.strategy.result));
+    // report.html from the values just written, as `qsweep report` would render the folder.
+    if (const auto html = report::backtest_report_from_run(run, summary, rolling))
+      write_new_file(dir / "report.html", *html);
+    else
+      write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
 }
 

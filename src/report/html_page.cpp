@@ -15,40 +15,44 @@ namespace {
 
 using svg::escape;
 
-std::vector<std::string> split_plain(std::string_view line) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    out.emplace_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-    if (comma == std::string_view::npos) return out;
-    start = comma + 1;
+// The fields of text[begin, end) split at every comma.
+void split_plain(const std::string& text, std::size_t begin, std::size_t end, std::vector<CsvFile::Field>& out) {
+  std::size_t start = begin;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (text[i] != ',') continue;
+    out.push_back({start, i - start});
+    start = i + 1;
   }
+  out.push_back({start, end - start});
 }
 
-std::vector<std::string> split_quoted(std::string_view line) {
-  std::vector<std::string> out(1);
+// The fields of text[begin, end) with RFC 4180 double quotes, unquoted in place: a field's
+// characters move left over its quotes (the unquoted text is never longer than the quoted one).
+void split_quoted(std::string& text, std::size_t begin, std::size_t end, std::vector<CsvFile::Field>& out) {
   bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
+  std::size_t write = begin;
+  std::size_t start = begin;
+  for (std::size_t i = begin; i < end; ++i) {
+    const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
+      if (c == '"' && i + 1 < end && text[i + 1] == '"') {
+        text[write++] = '"';
         ++i;
       } else if (c == '"') {
         quoted = false;
       } else {
-        out.back() += c;
+        text[write++] = c;
       }
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
-      out.emplace_back();
+      out.push_back({start, write - start});
+      start = write;
     } else {
-      out.back() += c;
+      text[write++] = c;
     }
   }
-  return out;
+  out.push_back({start, write - start});
 }
 
 // The style sheet is kCssStart, PageStyle::row_rules, kCssPanels, own_rules, kCssNarrowOpen,
@@ -113,26 +117,30 @@ constexpr const char* kCssEnd = R"css( *{-webkit-print-color-adjust:exact;print-
 CsvFile parse_csv(const std::filesystem::path& path, std::string_view text, CsvQuotes quotes) {
   CsvFile csv;
   csv.path = path;
+  csv.text.assign(text);
+  std::vector<CsvFile::Field> fields;  // of one line
   std::size_t line_no = 0;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+  while (pos < csv.text.size()) {
+    std::size_t end = csv.text.find('\n', pos);
+    if (end == std::string::npos) end = csv.text.size();
+    const std::size_t begin = pos;
     pos = end + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    std::vector<std::string> fields = quotes == CsvQuotes::rfc4180 ? split_quoted(line) : split_plain(line);
+    if (end > begin && csv.text[end - 1] == '\r') --end;
+    if (end == begin) continue;
+    fields.clear();
+    if (quotes == CsvQuotes::rfc4180) split_quoted(csv.text, begin, end, fields);
+    else split_plain(csv.text, begin, end, fields);
     if (csv.header.empty()) {
-      csv.header = std::move(fields);
+      for (const CsvFile::Field& f : fields) csv.header.push_back(csv.text.substr(f.begin, f.size));
       continue;
     }
     if (fields.size() != csv.header.size()) {
       throw InputError(fmt::format("{}:{}: expected {} fields as in the header, found {}", path.string(), line_no,
                                    csv.header.size(), fields.size()));
     }
-    csv.rows.push_back(std::move(fields));
+    csv.fields.insert(csv.fields.end(), fields.begin(), fields.end());
     csv.lines.push_back(line_no);
   }
   if (csv.header.empty()) throw InputError(fmt::format("{}: empty file (no header line)", path.string()));
@@ -146,7 +154,7 @@ std::size_t column_of(const CsvFile& csv, std::string_view name) {
 }
 
 double number_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  const std::string& field = csv.rows[row][col];
+  const std::string_view field = csv.cell(row, col);
   double value = 0.0;
   const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
   if (ec != std::errc() || end != field.data() + field.size() || !std::isfinite(value)) {

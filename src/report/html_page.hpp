@@ -19,12 +19,27 @@ inline constexpr const char* kLossColor = "#c0392b";
 
 // ---------------------------------------------------------------- CSV files
 
-// A CSV file split into fields; `lines[i]` is the 1-based file line of rows[i].
+// A CSV file split into fields; `lines[i]` is the 1-based file line of row i. The fields are kept
+// in one copy of the file's text (unquoted in place), not one string each.
 struct CsvFile {
   std::filesystem::path path;
   std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines;
+
+  std::size_t row_count() const noexcept { return lines.size(); }
+  // The field of row `row` (< row_count()) in column `col` (< header.size()), without its quotes.
+  std::string_view cell(std::size_t row, std::size_t col) const noexcept {
+    const Field& f = fields[row * header.size() + col];
+    return std::string_view(text).substr(f.begin, f.size);
+  }
+
+  // Storage behind cell(): where each field lies in `text`, row by row.
+  struct Field {
+    std::size_t begin = 0;
+    std::size_t size = 0;
+  };
+  std::string text;
+  std::vector<Field> fields;
 };
 
 enum class CsvQuotes {

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,7 @@
 #include "qsweep/file_io.hpp"
 #include "qsweep/stats.hpp"
 #include "qsweep/version.hpp"
+#include "report/backtest_report.hpp"
 #include "report/html_page.hpp"
 #include "report/svg_chart.hpp"
 
@@ -44,10 +47,10 @@ CsvFile read_csv_file(const fs::path& path) {
   return report::parse_csv(path, read_file(path), report::CsvQuotes::none);
 }
 Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  const std::optional<Day> day = parse_iso_date(csv.rows[row][col]);
+  const std::optional<Day> day = parse_iso_date(csv.cell(row, col));
   if (!day) {
     throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a date (YYYY-MM-DD)", csv.path.string(),
-                                 csv.lines[row], csv.header[col], csv.rows[row][col]));
+                                 csv.lines[row], csv.header[col], csv.cell(row, col)));
   }
   return *day;
 }
@@ -56,7 +59,7 @@ Day date_at(const CsvFile& csv, std::size_t row, std::size_t col) {
 std::vector<Day> increasing_dates(const CsvFile& csv) {
   const std::size_t col = column_of(csv, "date");
   std::vector<Day> dates;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
     const Day d = date_at(csv, i, col);
     if (!dates.empty() && d <= dates.back()) {
       throw InputError(fmt::format("{}:{}: date {} is not after the previous row's {}", csv.path.string(), csv.lines[i],
@@ -77,7 +80,7 @@ Curve read_equity(const fs::path& path) {
   Curve c;
   c.dates = increasing_dates(csv);
   const std::size_t col = column_of(csv, "equity");
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) c.equity.push_back(number_at(csv, i, col));
+  for (std::size_t i = 0; i < csv.row_count(); ++i) c.equity.push_back(number_at(csv, i, col));
   return c;
 }
 
@@ -95,7 +98,7 @@ WeightsTable read_weights(const fs::path& path) {
     if (csv.header[col] == "date") continue;
     w.tickers.push_back(csv.header[col]);
     std::vector<double>& values = w.weights.emplace_back();
-    for (std::size_t i = 0; i < csv.rows.size(); ++i) values.push_back(number_at(csv, i, col));
+    for (std::size_t i = 0; i < csv.row_count(); ++i) values.push_back(number_at(csv, i, col));
   }
   return w;
 }
@@ -107,7 +110,7 @@ std::map<int, double> traded_value_by_year(const fs::path& path) {
   const std::size_t qty_col = column_of(csv, "quantity");
   const std::size_t price_col = column_of(csv, "price");
   std::map<int, double> out;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
     const int year = civil_from_day(date_at(csv, i, date_col)).year;
     out[year] += std::abs(number_at(csv, i, qty_col) * number_at(csv, i, price_col));
   }
@@ -149,14 +152,24 @@ struct Session {
   std::vector<std::optional<double>> rolling;    // rolling Sharpe, aligned with the dates
 };
 
-Session load_session(const json& summary, const fs::path& equity_path, const fs::path& summary_path) {
+// A session from its equity curve, the statistics of that curve and, when known, their rolling
+// Sharpe series.
+Session make_session(Curve curve, PerformanceStats stats, std::optional<std::vector<std::optional<double>>> rolling = {}) {
   Session s;
-  s.curve = read_equity(equity_path);
-  s.stats = compute_performance(s.curve.dates, s.curve.equity, mode_of(summary, summary_path));
+  s.curve = std::move(curve);
+  s.stats = std::move(stats);
+  s.growth.reserve(s.curve.equity.size());
   for (const double e : s.curve.equity)
     s.growth.push_back(s.curve.equity.front() != 0.0 ? e / s.curve.equity.front() : std::nan(""));
-  s.rolling = rolling_sharpe(s.stats.returns, kRollingSharpeWindow, s.stats.periods_per_year);
+  s.rolling = rolling ? std::move(*rolling)
+                      : rolling_sharpe(s.stats.returns, kRollingSharpeWindow, s.stats.periods_per_year);
   return s;
+}
+
+Session load_session(const json& summary, const fs::path& equity_path, const fs::path& summary_path) {
+  Curve curve = read_equity(equity_path);
+  PerformanceStats stats = compute_performance(curve.dates, curve.equity, mode_of(summary, summary_path));
+  return make_session(std::move(curve), std::move(stats));
 }
 
 // ---------------------------------------------------------------- statistics table
@@ -652,7 +665,7 @@ std::string page(const json& summary, const Session& s, const std::optional<Sess
 
 }  // namespace
 
-void write_backtest_report(const fs::path& run_dir) {
+void write_backtest_report(const fs::path& run_dir, bool sync) {
   std::error_code ec;
   if (!fs::is_directory(run_dir, ec))
     throw IoError(fmt::format("{}: no such backtest output folder", run_dir.string()));
@@ -664,7 +677,74 @@ void write_backtest_report(const fs::path& run_dir) {
     benchmark = load_session(summary.at("benchmark"), run_dir / "benchmark_equity.csv", summary_path);
   const WeightsTable weights = read_weights(run_dir / "weights.csv");
   const std::map<int, double> traded = traded_value_by_year(run_dir / "fills.csv");
-  write_file_atomic(run_dir / "report.html", page(summary, strategy, benchmark, weights, traded));
+  write_file_atomic(run_dir / "report.html", page(summary, strategy, benchmark, weights, traded), sync);
+}
+
+namespace {
+
+bool all_finite(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+}
+
+// The session as load_session() reads it back from the folder; nullopt when the equity.csv
+// written from `run` would not parse back to the same values.
+std::optional<Session> session_from_run(const SessionRun& run, const SessionConfig& config, const json& summary,
+                                        const std::vector<std::optional<double>>& rolling) {
+  const SessionResult& r = run.result;
+  if (!all_finite(r.equity) || std::adjacent_find(r.dates.begin(), r.dates.end(), std::greater_equal<>()) != r.dates.end())
+    return std::nullopt;
+  // The mode summary.json names is the session's (mode_of would throw on anything else).
+  if (string_or(summary, "mode", "strict") != to_string(config.mode)) return std::nullopt;
+  return make_session(Curve{r.dates, r.equity}, run.stats, rolling);
+}
+
+// A ticker that weights.csv's header (and fills.csv's rows) carry as one field, and that
+// read_weights() keeps as a ticker.
+bool plain_column_name(const std::string& name) {
+  return name != "date" && name.find_first_of(",\r\n") == std::string::npos;
+}
+
+}  // namespace
+
+std::optional<std::string> report::backtest_report_from_run(const BacktestRun& run, std::string_view summary_text,
+                                                            const RunRolling& rolling) {
+  json summary;
+  try {
+    summary = json::parse(summary_text);
+  } catch (const json::parse_error&) {
+    return std::nullopt;
+  }
+  if (!summary.is_object() || !summary.contains("strategy") || !summary["strategy"].is_object()) return std::nullopt;
+  if (summary.contains("benchmark") != run.benchmark.has_value()) return std::nullopt;
+  if (run.benchmark && !summary["benchmark"].is_object()) return std::nullopt;
+
+  std::optional<Session> strategy = session_from_run(run.strategy, run.config.strategy, summary.at("strategy"), rolling.strategy);
+  if (!strategy) return std::nullopt;
+  std::optional<Session> benchmark;
+  if (run.benchmark) {
+    benchmark = session_from_run(*run.benchmark, *run.config.benchmark, summary.at("benchmark"), rolling.benchmark);
+    if (!benchmark) return std::nullopt;
+  }
+
+  const SessionResult& r = run.strategy.result;
+  WeightsTable weights;
+  for (const std::string& t : r.tickers)
+    if (!plain_column_name(t)) return std::nullopt;
+  weights.tickers = r.tickers;
+  weights.weights.resize(r.tickers.size());
+  for (const RebalanceRecord& rb : r.rebalances) {
+    if (!weights.dates.empty() && rb.day <= weights.dates.back()) return std::nullopt;
+    if (rb.weights.size() != r.tickers.size() || !all_finite(rb.weights)) return std::nullopt;
+    weights.dates.push_back(rb.day);
+    for (std::size_t t = 0; t < rb.weights.size(); ++t) weights.weights[t].push_back(rb.weights[t]);
+  }
+
+  std::map<int, double> traded;
+  for (const Fill& f : r.fills) {
+    if (!std::isfinite(f.quantity) || !std::isfinite(f.price)) return std::nullopt;
+    traded[civil_from_day(f.day).year] += std::abs(f.quantity * f.price);
+  }
+  return page(summary, *strategy, benchmark, weights, traded);
 }
 
 }  // namespace qsweep

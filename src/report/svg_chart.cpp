@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <utility>
 
@@ -25,7 +26,11 @@ constexpr std::array<const char*, 12> kMonthAbbrev = {"Jan", "Feb", "Mar", "Apr"
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // A pixel coordinate, one decimal.
-std::string px(double v) { return fmt::format("{:.1f}", v); }
+std::string px(double v) {
+  fmt::memory_buffer out;
+  append_px(out, v);
+  return {out.data(), out.size()};
+}
 
 // Approximate rendered width of `text` in a sans-serif font (no font metrics offline).
 double text_width(std::string_view text, double font_size) {
@@ -75,7 +80,13 @@ struct Scale {
   double r1 = 1.0;
   bool log = false;
   double operator()(double v) const {
-    const double t = log ? (std::log10(v) - std::log10(d0)) / (std::log10(d1) - std::log10(d0)) : (v - d0) / (d1 - d0);
+    if (log) return at_log(v, std::log10(d0), std::log10(d1));
+    const double t = (v - d0) / (d1 - d0);
+    return r0 + t * (r1 - r0);
+  }
+  // The log scale's operator() given log10(d0) and log10(d1), for mapping many values.
+  double at_log(double v, double log_d0, double log_d1) const {
+    const double t = (std::log10(v) - log_d0) / (log_d1 - log_d0);
     return r0 + t * (r1 - r0);
   }
   bool contains(double v) const {
@@ -216,6 +227,10 @@ struct Point {
 // A series' finite points in pixels, split at gaps. Points falling in one pixel column are
 // reduced to the first, lowest, highest and last of them (the drawn shape is unchanged).
 std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, const Scale& ys) {
+  // ys(v), with the log10 of the domain's ends taken once.
+  const double log_d0 = ys.log ? std::log10(ys.d0) : 0.0;
+  const double log_d1 = ys.log ? std::log10(ys.d1) : 0.0;
+  auto ys_of = [&](double v) { return ys.log ? ys.at_log(v, log_d0, log_d1) : ys(v); };
   std::vector<std::vector<Point>> segments(1);
   std::vector<Point> bucket;
   long column = std::numeric_limits<long>::min();
@@ -241,7 +256,7 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
       column = std::numeric_limits<long>::min();
       continue;
     }
-    const Point p{xs(s.x[i]), ys(s.y[i])};
+    const Point p{xs(s.x[i]), ys_of(s.y[i])};
     const long c = std::lround(std::floor(p.x));
     if (c != column) flush();
     column = c;
@@ -253,9 +268,14 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
 }
 
 std::string path_of(const std::vector<Point>& pts) {
-  std::string d;
-  for (std::size_t i = 0; i < pts.size(); ++i) d += fmt::format("{}{},{}", i == 0 ? 'M' : 'L', px(pts[i].x), px(pts[i].y));
-  return d;
+  fmt::memory_buffer d;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    d.push_back(i == 0 ? 'M' : 'L');
+    append_px(d, pts[i].x);
+    d.push_back(',');
+    append_px(d, pts[i].y);
+  }
+  return {d.data(), d.size()};
 }
 
 std::string halo_text(double x, double y, std::string_view text, std::string_view anchor, std::string_view color) {
@@ -266,6 +286,43 @@ std::string halo_text(double x, double y, std::string_view text, std::string_vie
 }
 
 }  // namespace
+
+void append_px(fmt::memory_buffer& out, double v) {
+  // Fast path: below 1e6, v * 10 rounded in floating point is off from the exact product by at
+  // most 2^-30, so away from a tie it rounds to the same integer as fmt's exact decimal
+  // conversion. Near ties, for large or non-finite values and for negatives that round to zero
+  // ("-0.0"), fmt decides.
+  const double magnitude = std::abs(v);
+  if (magnitude < 1e6) {
+    const double scaled = magnitude * 10.0;
+    const double whole = std::floor(scaled);
+    const double frac = scaled - whole;
+    if (std::abs(frac - 0.5) > 1e-6) {
+      auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+      if (!std::signbit(v) || tenths != 0) {
+        // "-" (negative), the units, ".", the tenths digit, written in place from the end.
+        std::size_t length = std::signbit(v) ? 3 : 2;
+        for (std::uint64_t units = tenths / 10; ; units /= 10) {
+          ++length;
+          if (units < 10) break;
+        }
+        const std::size_t start = out.size();
+        out.resize(start + length);
+        char* p = out.data() + start + length;
+        *--p = static_cast<char>('0' + tenths % 10);
+        *--p = '.';
+        tenths /= 10;
+        do {
+          *--p = static_cast<char>('0' + tenths % 10);
+          tenths /= 10;
+        } while (tenths != 0);
+        if (std::signbit(v)) *--p = '-';
+        return;
+      }
+    }
+  }
+  fmt::format_to(fmt::appender(out), "{:.1f}", v);
+}
 
 std::string escape(std::string_view text) {
   std::string out;

@@ -11,7 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace qsweep::svg {
+
+// `v` as fmt's "{:.1f}" prints it (a pixel coordinate), appended to `out`; faster than fmt for
+// the usual coordinates.
+void append_px(fmt::memory_buffer& out, double v);
 
 // `text` escaped for HTML/XML element content and quoted attribute values (& < > " ').
 std::string escape(std::string_view text);

@@ -123,7 +123,7 @@ CsvFile read_csv_file(const fs::path& path) {
 }
 // A cell as a finite number; nullopt for an empty cell (an undefined value).
 std::optional<double> optional_number_at(const CsvFile& csv, std::size_t row, std::size_t col) {
-  if (csv.rows[row][col].empty()) return std::nullopt;
+  if (csv.cell(row, col).empty()) return std::nullopt;
   return report::number_at(csv, row, col);
 }
 
@@ -276,8 +276,8 @@ Results read_results(const fs::path& path, const Manifest& m, const std::string&
   const std::size_t id_col = column_of(csv, "id");
   const std::size_t metric_col = column_of(csv, rank_by);
   Results r;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
-    const std::string& field = csv.rows[i][id_col];
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
+    const std::string_view field = csv.cell(i, id_col);
     std::uint64_t id = 0;
     const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
     if (ec != std::errc() || end != field.data() + field.size() || field.empty() || id >= m.grid_size) {
@@ -315,11 +315,11 @@ Curves read_curves(const fs::path& path) {
   const CsvFile csv = read_csv_file(path);
   const std::size_t date_col = column_of(csv, "date");
   Curves c;
-  for (std::size_t i = 0; i < csv.rows.size(); ++i) {
-    const std::optional<Day> day = parse_iso_date(csv.rows[i][date_col]);
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
+    const std::optional<Day> day = parse_iso_date(csv.cell(i, date_col));
     if (!day) {
       throw InputError(fmt::format("{}:{}: column 'date': '{}' is not a date (YYYY-MM-DD)", path.string(),
-                                   csv.lines[i], csv.rows[i][date_col]));
+                                   csv.lines[i], csv.cell(i, date_col)));
     }
     if (!c.dates.empty() && *day <= c.dates.back()) {
       throw InputError(fmt::format("{}:{}: date {} is not after the previous row's {}", path.string(),
@@ -334,7 +334,7 @@ Curves read_curves(const fs::path& path) {
     const auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), id);
     if (ec != std::errc() || end != name.data() + name.size()) continue;
     std::vector<double> values;
-    for (std::size_t i = 0; i < csv.rows.size(); ++i)
+    for (std::size_t i = 0; i < csv.row_count(); ++i)
       values.push_back(optional_number_at(csv, i, col).value_or(std::nan("")));
     c.ids.push_back(id);
     c.equity.emplace(id, std::move(values));

@@ -59,28 +59,43 @@ std::vector<double> values_of(const std::vector<PeriodReturn>& period_returns) {
   return out;
 }
 
-}  // namespace
-
-double pairwise_sum(std::span<const double> a) noexcept {
-  const std::size_t n = a.size();
+// numpy's pairwise summation (pairwise_sum) of value(first) .. value(first + n - 1), with the
+// values computed on the fly: the same additions in the same order, without an array.
+template <class Value>
+double pairwise_sum_of(std::size_t first, std::size_t n, const Value& value) noexcept {
   if (n < 8) {
     double res = -0.0;
-    for (double v : a) res += v;
+    for (std::size_t i = 0; i < n; ++i) res += value(first + i);
     return res;
   }
   if (n <= 128) {
     double r[8];
-    for (int j = 0; j < 8; ++j) r[j] = a[static_cast<std::size_t>(j)];
+    for (std::size_t j = 0; j < 8; ++j) r[j] = value(first + j);
     std::size_t i = 8;
     for (; i < n - (n % 8); i += 8)
-      for (std::size_t j = 0; j < 8; ++j) r[j] += a[i + j];
+      for (std::size_t j = 0; j < 8; ++j) r[j] += value(first + i + j);
     double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; ++i) res += a[i];
+    for (; i < n; ++i) res += value(first + i);
     return res;
   }
   std::size_t n2 = n / 2;
   n2 -= n2 % 8;
-  return pairwise_sum(a.subspan(0, n2)) + pairwise_sum(a.subspan(n2));
+  return pairwise_sum_of(first, n2, value) + pairwise_sum_of(first + n2, n - n2, value);
+}
+
+// np.std(values, ddof) given np.mean(values): sqrt(pairwise Σ (v - mean)² / (n - ddof)).
+double std_about(std::span<const double> values, double mean, int ddof) noexcept {
+  const double sum = pairwise_sum_of(0, values.size(), [values, mean](std::size_t i) {
+    const double d = values[i] - mean;
+    return d * d;
+  });
+  return std::sqrt(sum / static_cast<double>(static_cast<std::ptrdiff_t>(values.size()) - ddof));
+}
+
+}  // namespace
+
+double pairwise_sum(std::span<const double> a) noexcept {
+  return pairwise_sum_of(0, a.size(), [a](std::size_t i) { return a[i]; });
 }
 
 double np_mean(std::span<const double> values) noexcept {
@@ -91,25 +106,45 @@ double np_mean(std::span<const double> values) noexcept {
 double np_std(std::span<const double> values, int ddof) noexcept {
   const auto n = static_cast<std::ptrdiff_t>(values.size());
   if (n - ddof <= 0) return kNaN;
-  const double mean = np_mean(values);
-  std::vector<double> sq(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const double d = values[i] - mean;
-    sq[i] = d * d;
-  }
-  return std::sqrt(pairwise_sum(sq) / static_cast<double>(n - ddof));
+  return std_about(values, np_mean(values), ddof);
 }
 
 double np_percentile(std::vector<double> values, double q) {
   if (values.empty()) return kNaN;
-  std::sort(values.begin(), values.end());
+  // percentile_of_sorted reads the values of rank floor(pos) and the next one: select just those.
+  const double pos = (static_cast<double>(values.size()) - 1.0) * q / 100.0;
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  if (lo >= values.size()) {  // q > 100 or NaN: as sorted (percentile_of_sorted reads past no end)
+    std::sort(values.begin(), values.end());
+    return percentile_of_sorted(values, q);
+  }
+  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(values.begin(), nth, values.end());
+  if (nth + 1 != values.end()) std::iter_swap(nth + 1, std::min_element(nth + 1, values.end()));
   return percentile_of_sorted(values, q);
 }
 
 std::optional<Quantiles> quantiles_of(std::span<const double> values) {
   if (values.empty()) return std::nullopt;
+  // Only a few order statistics are read: select them (nth_element, in increasing order, each on
+  // the part above the previous one) instead of sorting. `sorted` then holds each of them at its
+  // sorted position, which is all percentile_of_sorted and np_median_sorted look at.
   std::vector<double> sorted(values.begin(), values.end());
-  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  auto rank_of = [n](double q) { return static_cast<std::size_t>(std::floor((static_cast<double>(n) - 1.0) * q / 100.0)); };
+  std::vector<std::size_t> ranks = {0, n - 1, n / 2, n / 2 - (n % 2 == 0 && n > 1 ? 1 : 0)};
+  for (const double q : {25.0, 75.0}) {
+    ranks.push_back(rank_of(q));
+    ranks.push_back(std::min(rank_of(q) + 1, n - 1));
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  auto from = sorted.begin();
+  for (const std::size_t r : ranks) {
+    const auto nth = sorted.begin() + static_cast<std::ptrdiff_t>(r);
+    std::nth_element(from, nth, sorted.end());
+    from = nth + 1;
+  }
   Quantiles q;
   q.min = sorted.front();
   q.lq = percentile_of_sorted(sorted, 25.0);
@@ -126,8 +161,9 @@ std::vector<std::optional<double>> rolling_sharpe(std::span<const double> return
   const double sqrt_periods = std::sqrt(periods_per_year);
   for (std::size_t i = window - 1; i < returns.size(); ++i) {
     const auto slice = returns.subspan(i + 1 - window, window);
-    const double sd = np_std(slice, 1);
-    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * np_mean(slice) / sd);
+    const double mean = np_mean(slice);
+    const double sd = std_about(slice, mean, 1);  // np_std(slice, 1)
+    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * mean / sd);
   }
   return out;
 }

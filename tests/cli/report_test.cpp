@@ -234,5 +234,33 @@ TEST_P(BacktestReport, ReRenderIsIdenticalAndWeightsMatchQstrader) {
 
 INSTANTIATE_TEST_SUITE_P(Qstrader, BacktestReport, ::testing::Values("sixty_forty", "long_short", "momentum_taa"));
 
+// The backtest renders report.html from its run in memory; `qsweep report` reads the folder.
+// Both give the same bytes, in either mode, with or without fees and a benchmark.
+class BacktestReportInMemory : public ::testing::TestWithParam<std::pair<std::string, std::string>> {};
+
+TEST_P(BacktestReportInMemory, MatchesTheReRenderedFolder) {
+  const auto& [scenario, overrides] = GetParam();
+  const fs::path run = fresh_temp_dir("report-mem-" + scenario) / "run";
+  RunResult r = run_qsweep("backtest '" + (source_dir() / "examples/qstrader" / (scenario + ".toml")).string() +
+                           "' --quiet --out '" + run.string() + "'" + overrides);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string from_memory = slurp(run / "report.html");
+  ASSERT_FALSE(from_memory.empty());
+  r = run_qsweep("report '" + run.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(slurp(run / "report.html") == from_memory) << "re-rendered report differs";
+  fs::remove_all(run.parent_path());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scenarios, BacktestReportInMemory,
+    ::testing::Values(std::pair<std::string, std::string>{"buy_and_hold", ""},
+                      std::pair<std::string, std::string>{"sixty_forty_fees", ""},
+                      std::pair<std::string, std::string>{"sixty_forty", " --set backtest.mode=strict"},
+                      std::pair<std::string, std::string>{"momentum_taa", " --set backtest.mode=strict"}),
+    [](const auto& param_info) {
+      return param_info.param.first + (param_info.param.second.empty() ? "" : "_strict");
+    });
+
 }  // namespace
 }  // namespace qsweep::test

@@ -1,10 +1,12 @@
 // Data loading: the Yahoo-style CSV format, price adjustment, and every kind of bad input.
 // Fixtures are small CSV strings written into fresh temp dirs.
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -77,6 +79,37 @@ TEST(MarketData, AdjustFalseUsesRawPrices) {
   ASSERT_EQ(s.size(), 2u);
   EXPECT_EQ(s.open, (std::vector<double>{100.0, 0.3}));
   EXPECT_EQ(s.close, (std::vector<double>{50.0, 0.7}));
+}
+
+// Prices are the correctly rounded doubles of their text (strtod is the reference), whichever
+// way the loader reads them: short plain decimals, 15 and more digits, a leading '+', a missing
+// integer or fraction part, exponents.
+TEST(MarketData, PricesAreTheCorrectlyRoundedValuesOfTheirText) {
+  const std::vector<std::string> prices = {"0.1",
+                                           "123.456789",
+                                           "+90.965317",
+                                           "1.",
+                                           ".5",
+                                           "007.25",
+                                           "999999999999999",
+                                           "1.23456789012345",
+                                           "0.000000000000001",
+                                           "1.234567890123456789",
+                                           "9007199254740993",
+                                           "12345678901234567890.5",
+                                           "1e2",
+                                           "2.5E-3"};
+  std::string text = "Date,Open,Close\n";
+  for (std::size_t i = 0; i < prices.size(); ++i)
+    text += fmt::format("{},{},{}\n", format_date(d(2020, 1, 1) + static_cast<Day>(i)), prices[i], prices[i]);
+  const fs::path path = write_csv(fresh_temp_dir("md"), "NUM.csv", text);
+  const AssetSeries s = load_asset_csv(path, "NUM", LoadOptions{false});
+  ASSERT_EQ(s.size(), prices.size());
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    const double expected = std::strtod(prices[i].c_str(), nullptr);
+    EXPECT_EQ(s.open[i], expected) << prices[i];
+    EXPECT_EQ(s.close[i], expected) << prices[i];
+  }
 }
 
 TEST(MarketData, AdjustFalseNeedsNoAdjClose) {

@@ -71,6 +71,26 @@ TEST(SvgFormat, FormatsEachKind) {
   EXPECT_EQ(format_value(3.14159, Format::number, 2), "3.14");
 }
 
+// append_px has a fast path of its own; fmt's "{:.1f}" is the reference it must match.
+TEST(SvgFormat, PixelCoordinatesMatchFmtOneDecimal) {
+  std::vector<double> values = {0.0, -0.0, 0.04, -0.04, 0.05, -0.05, 0.25, 0.75, 1.25, -2.75, 0.95, 0.15, 99.95,
+                                1159.9499999999998, 1e6 - 0.05, 1e6, 1e6 + 0.25, 123456789.25, 1e300, -1e300,
+                                std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                                -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::denorm_min()};
+  for (int k = -2000; k <= 12000; ++k) {
+    const double tenths = k / 10.0;
+    for (const double v : {tenths + 0.05, tenths - 0.05, tenths + 0.049999, tenths / 3.0})
+      values.push_back(v);
+    values.push_back(std::nextafter(tenths + 0.05, 1e9));
+    values.push_back(std::nextafter(tenths + 0.05, -1e9));
+  }
+  for (const double v : values) {
+    fmt::memory_buffer out;
+    qsweep::svg::append_px(out, v);
+    EXPECT_EQ(std::string(out.data(), out.size()), fmt::format("{:.1f}", v)) << fmt::format("{:.17g}", v);
+  }
+}
+
 TEST(SvgFormat, NonFiniteIsNotANumber) {
   EXPECT_EQ(format_value(kNaN, Format::percent, 2), "n/a");
   EXPECT_EQ(format_value(std::numeric_limits<double>::infinity(), Format::number, 2), "n/a");

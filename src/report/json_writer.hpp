@@ -1,0 +1,149 @@
+// A streaming JSON writer (internal to libqsweep): appends the text of a document to one string,
+// without building a tree. Its output is byte for byte what nlohmann::json's dump() (compact)
+// or dump(indent) prints for the same document: numbers through nlohmann's own to_chars (Grisu2,
+// shortest round-trip, "1.0" for whole doubles), non-finite doubles as null, strings escaped by
+// nlohmann (invalid UTF-8 throws nlohmann::json::type_error, as dump() does).
+// Not thread-safe; one writer per document.
+#pragma once
+
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace qsweep::report {
+
+class JsonWriter {
+ public:
+  // `indent` < 0: compact (dump()); otherwise one member per line, `indent` spaces per level.
+  explicit JsonWriter(int indent = -1) : indent_(indent) {}
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+
+  // The key of the next member; `k` is escaped like any string.
+  void key(std::string_view k) {
+    before_value();
+    append_string(k);
+    buf_.push_back(':');
+    if (indent_ >= 0) buf_.push_back(' ');
+    after_key_ = true;
+  }
+
+  void null() {
+    before_value();
+    append("null");
+  }
+  void value(double v) {
+    before_value();
+    append_number(buf_, v);
+  }
+  void value(const std::optional<double>& v) {
+    if (v) value(*v);
+    else null();
+  }
+  template <std::integral T>
+  void value(T v) {
+    before_value();
+    const fmt::format_int digits(v);
+    buf_.append(digits.data(), digits.size());
+  }
+  void value(std::string_view s) {
+    before_value();
+    append_string(s);
+  }
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(const std::string& s) { value(std::string_view(s)); }
+
+  // A value whose text the caller appends itself with `write(text)`: for hot loops that
+  // reuse pre-formatted pieces. The text must be one complete JSON value; it is kept verbatim,
+  // so in an indented document only a scalar matches dump(indent).
+  template <class Write>
+  void raw(Write&& write) {
+    before_value();
+    write(buf_);
+  }
+
+  // A double as nlohmann's dump() prints it: null when not finite.
+  static void append_number(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+      out.append("null");
+      return;
+    }
+    char text[64];
+    const char* end = nlohmann::detail::to_chars(text, text + sizeof text, v);
+    out.append(text, static_cast<std::size_t>(end - text));
+  }
+
+  // Makes room for `bytes` more characters (an estimate saves regrowing a large document).
+  void reserve(std::size_t bytes) { buf_.reserve(buf_.size() + bytes); }
+  // The document's text followed by `suffix`; the writer is left empty.
+  std::string take(std::string_view suffix = {}) {
+    buf_.append(suffix);
+    std::string s = std::move(buf_);
+    buf_.clear();
+    return s;
+  }
+
+ private:
+  void append(std::string_view s) { buf_.append(s); }
+  void append_string(std::string_view s) {
+    // Plain ASCII without quotes, backslashes or control characters needs no escaping.
+    bool plain = true;
+    for (const char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      buf_.push_back('"');
+      append(s);
+      buf_.push_back('"');
+      return;
+    }
+    append(nlohmann::json(std::string(s)).dump());
+  }
+  void newline() {
+    if (indent_ < 0) return;
+    buf_.push_back('\n');
+    for (std::size_t i = 0; i < first_.size() * static_cast<std::size_t>(indent_); ++i) buf_.push_back(' ');
+  }
+  void before_value() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (first_.empty()) return;
+    if (!first_.back()) buf_.push_back(',');
+    first_.back() = false;
+    newline();
+  }
+  void open(char bracket) {
+    before_value();
+    buf_.push_back(bracket);
+    first_.push_back(true);
+  }
+  void close(char bracket) {
+    const bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) newline();
+    buf_.push_back(bracket);
+  }
+
+  int indent_;
+  std::string buf_;
+  std::vector<bool> first_;  // per open container: nothing written in it yet
+  bool after_key_ = false;
+};
+
+}  // namespace qsweep::report
