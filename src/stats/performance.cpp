@@ -83,13 +83,18 @@ double pairwise_sum_of(std::size_t first, std::size_t n, const Value& value) noe
   return pairwise_sum_of(first, n2, value) + pairwise_sum_of(first + n2, n - n2, value);
 }
 
-// np.std(values, ddof) given np.mean(values): sqrt(pairwise Σ (v - mean)² / (n - ddof)).
-double std_about(std::span<const double> values, double mean, int ddof) noexcept {
-  const double sum = pairwise_sum_of(0, values.size(), [values, mean](std::size_t i) {
+// Pairwise Σ (v - mean)², as numpy sums it inside np.std.
+double squared_deviations(std::span<const double> values, double mean) noexcept {
+  return pairwise_sum_of(0, values.size(), [values, mean](std::size_t i) {
     const double d = values[i] - mean;
     return d * d;
   });
-  return std::sqrt(sum / static_cast<double>(static_cast<std::ptrdiff_t>(values.size()) - ddof));
+}
+
+// np.std(values, ddof) given np.mean(values): sqrt(pairwise Σ (v - mean)² / (n - ddof)).
+double std_about(std::span<const double> values, double mean, int ddof) noexcept {
+  return std::sqrt(squared_deviations(values, mean) /
+                   static_cast<double>(static_cast<std::ptrdiff_t>(values.size()) - ddof));
 }
 
 }  // namespace
@@ -206,8 +211,10 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
   }
 
   const double mean = np_mean(s.returns);
-  const double std0 = np_std(s.returns, 0);
-  const double std1 = np_std(s.returns, 1);
+  // np_std(returns, 0) and np_std(returns, 1): the same sum, two divisors.
+  const double squares = squared_deviations(s.returns, mean);
+  const double std0 = std::sqrt(squares / static_cast<double>(n));
+  const double std1 = n > 1 ? std::sqrt(squares / static_cast<double>(n - 1)) : kNaN;
   s.mean_return = finite_or_null(mean);
   s.stdev_return = finite_or_null(std0);
   if (n > 1) {

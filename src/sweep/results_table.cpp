@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <map>
+#include <iterator>
 
 #include <unistd.h>
 
@@ -60,6 +60,12 @@ const std::vector<Column>& columns() {
 std::string format_value(const std::optional<double>& v) {
   if (!v || !std::isfinite(*v)) return "";
   return fmt::format("{}", *v);
+}
+
+// Appends ",<value>" with the text of format_value().
+void append_field(fmt::memory_buffer& out, const std::optional<double>& v) {
+  out.push_back(',');
+  if (v && std::isfinite(*v)) fmt::format_to(std::back_inserter(out), "{}", *v);
 }
 
 bool parse_number(std::string_view text, double& out) {
@@ -367,17 +373,19 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   }
 
   // results.csv, in id order.
-  std::string csv = "id,hash";
-  for (const SweepDimension& d : grid.dimensions()) csv.append(",").append(csv_param(d.key));
-  for (const std::string& c : result_columns()) csv.append(",").append(c);
-  csv += '\n';
+  fmt::memory_buffer csv;
+  auto csv_out = std::back_inserter(csv);
+  fmt::format_to(csv_out, "id,hash");
+  for (const SweepDimension& d : grid.dimensions()) fmt::format_to(csv_out, ",{}", csv_param(d.key));
+  for (const std::string& c : result_columns()) fmt::format_to(csv_out, ",{}", c);
+  csv.push_back('\n');
   for (const ResultRow& r : rows) {
-    csv += fmt::format("{},{}", r.id, grid.variant_hash(r.id));
-    for (const auto& [key, value] : grid.assignments(r.id)) csv.append(",").append(csv_param(value));
-    for (const auto& v : r.values) csv.append(",").append(format_value(v));
-    csv += '\n';
+    fmt::format_to(csv_out, "{},{}", r.id, grid.variant_hash(r.id));
+    for (const auto& [key, value] : grid.assignments(r.id)) fmt::format_to(csv_out, ",{}", csv_param(value));
+    for (const auto& v : r.values) append_field(csv, v);
+    csv.push_back('\n');
   }
-  write_file_atomic(out / "results.csv", csv);
+  write_file_atomic(out / "results.csv", fmt::to_string(csv));
 
   // Ranking: best first by rank_by (nulls last), ties by id.
   const auto& names = result_columns();
@@ -397,31 +405,36 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   for (std::size_t i = 0; i < std::min(keep_curves, order.size()); ++i) curve_ids.push_back(rows[order[i]].id);
   const std::uint64_t median_id = rows[order[(order.size() - 1) / 2]].id;
   if (std::find(curve_ids.begin(), curve_ids.end(), median_id) == curve_ids.end()) curve_ids.push_back(median_id);
-  std::map<Day, std::vector<std::optional<double>>> curves;
-  std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
-  for (std::size_t c = 0; c < curve_ids.size(); ++c) {
-    const Config config = config_of(curve_ids[c]);
+  std::vector<SessionResult> curves;
+  std::vector<Day> dates;  // the union of the curves' dates
+  for (std::uint64_t id : curve_ids) {
+    const Config config = config_of(id);
     std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
     const std::shared_ptr<const PreparedSession> session = sessions.get(config.strategy, strategy->assets());
-    const SessionResult result = run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false});
-    if (c == 0)
-      for (std::size_t i = 1; i < result.equity.size(); ++i) best_returns.push_back(result.equity[i] / result.equity[i - 1] - 1.0);
-    for (std::size_t i = 0; i < result.dates.size(); ++i) {
-      auto& line = curves[result.dates[i]];
-      line.resize(curve_ids.size());
-      line[c] = result.equity[i];
+    curves.push_back(run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false}));
+    std::vector<Day> merged;
+    std::set_union(dates.begin(), dates.end(), curves.back().dates.begin(), curves.back().dates.end(),
+                   std::back_inserter(merged));
+    dates.swap(merged);
+  }
+  std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
+  const std::vector<double>& best_equity = curves.front().equity;
+  for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
+  fmt::memory_buffer curves_text;
+  fmt::format_to(std::back_inserter(curves_text), "date");
+  for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
+  curves_text.push_back('\n');
+  std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
+  for (const Day day : dates) {
+    fmt::format_to(std::back_inserter(curves_text), "{}", format_date(day));
+    for (std::size_t c = 0; c < curves.size(); ++c) {
+      const SessionResult& curve = curves[c];
+      const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
+      append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
     }
+    curves_text.push_back('\n');
   }
-  std::string curves_csv = "date";
-  for (std::uint64_t id : curve_ids) curves_csv += fmt::format(",v{}", id);
-  curves_csv += '\n';
-  for (auto& [day, values] : curves) {
-    values.resize(curve_ids.size());
-    curves_csv += format_date(day);
-    for (const auto& v : values) curves_csv.append(",").append(format_value(v));
-    curves_csv += '\n';
-  }
-  write_file_atomic(out / "curves.csv", curves_csv);
+  write_file_atomic(out / "curves.csv", fmt::to_string(curves_text));
 
   // sweep_summary.json: the ranking and what the report needs.
   json summary;
