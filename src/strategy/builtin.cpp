@@ -65,6 +65,9 @@ struct GrowthFactors {
   // out[r * stride + a] = product(a, last_r, lookback) for the assets of every chunk, with
   // last_r = ends[r] >= lookback - 1. Two windows at a time keep 2 × kChunk independent
   // multiplications in flight.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  __attribute__((target_clones("avx2", "default")))  // an AVX2 version for CPUs that have it
+#endif
   void products(std::span<const std::size_t> ends, std::size_t lookback, std::vector<double>& out) const {
     out.assign(ends.size() * stride, 1.0);
     for (std::size_t a0 = 0; a0 < stride; a0 += kChunk) {
