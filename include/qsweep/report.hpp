@@ -23,7 +23,8 @@ void write_backtest_report(const std::filesystem::path& run_dir, bool sync = tru
 // sensitivity to each parameter, its distribution, and the best against the median variant's
 // equity curve. The same files always give the same bytes. Throws IoError when the folder or a
 // file cannot be read or the page written, InputError naming the file (and line, column or key)
-// when a file is malformed. Thread-safe for distinct folders.
-void write_sweep_report(const std::filesystem::path& sweep_dir);
+// when a file is malformed. Thread-safe for distinct folders. `sync` as for write_file_atomic()
+// (a sweep skips it: the page is derived from files a --resume rewrites).
+void write_sweep_report(const std::filesystem::path& sweep_dir, bool sync = true);
 
 }  // namespace qsweep

@@ -1057,7 +1057,7 @@ std::string page(const Sweep& s) {
 
 }  // namespace
 
-void write_sweep_report(const fs::path& sweep_dir) {
+void write_sweep_report(const fs::path& sweep_dir, bool sync) {
   std::error_code ec;
   if (!fs::is_directory(sweep_dir, ec))
     throw IoError(fmt::format("{}: no such sweep output folder", sweep_dir.string()));
@@ -1077,7 +1077,7 @@ void write_sweep_report(const fs::path& sweep_dir) {
     if (s.results.row_of.count(id) == 0)
       summary.fail(key, fmt::format("variant {} is not in results.csv", id));
   s.curves = read_curves(sweep_dir / "curves.csv");
-  write_file_atomic(sweep_dir / "report.html", page(s));
+  write_file_atomic(sweep_dir / "report.html", page(s), sync);
 }
 
 }  // namespace qsweep
