@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "test_support.hpp"
 
 namespace qsweep::test {
@@ -86,6 +88,39 @@ inline std::uint32_t big_endian(const std::string& bytes, std::size_t at) {
   std::uint32_t v = 0;
   for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
   return v;
+}
+
+// The console check can fail: a page with a script error (written into `dir`) is caught by it.
+inline void expect_console_errors_detected(const std::string& chromium, const std::filesystem::path& dir,
+                                           int window_height) {
+  write_text(dir / "bad.html", "<!DOCTYPE html><html><body><script>missing_function();</script></body></html>");
+  const BrowserRun r = run_chromium(chromium, dir / "bad.html", "--dump-dom", window_height);
+  ASSERT_EQ(r.exit_code, 0) << r.log;
+  EXPECT_FALSE(console_lines(r.log).empty()) << r.log;
+}
+
+// `page` as a user sees it in headless Chromium: it loads without console errors, has an element
+// with each id of `ids`, and paints a 1400 x window_height screenshot (written to `png`) of at
+// least `min_png_bytes` (painted charts compress far worse than text). `dom` gets the DOM.
+inline void expect_page_renders(const std::string& chromium, const std::filesystem::path& page,
+                                const std::vector<std::string>& ids, const std::filesystem::path& png,
+                                int window_height, std::size_t min_png_bytes, std::string& dom) {
+  const BrowserRun loaded = run_chromium(chromium, page, "--dump-dom", window_height);
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.log;
+  EXPECT_TRUE(console_lines(loaded.log).empty()) << loaded.log;
+  for (const std::string& id : ids) EXPECT_NE(loaded.out.find("id=\"" + id + "\""), std::string::npos) << id;
+  dom = loaded.out;
+
+  const BrowserRun shot = run_chromium(chromium, page, "--screenshot=" + shell_quote(png.string()), window_height);
+  ASSERT_EQ(shot.exit_code, 0) << shot.log;
+  EXPECT_TRUE(console_lines(shot.log).empty()) << shot.log;
+  ASSERT_TRUE(std::filesystem::exists(png)) << shot.log;
+  const std::string bytes = slurp(png);
+  ASSERT_GT(bytes.size(), 24u);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(big_endian(bytes, 16), 1400u);                                      // IHDR width
+  EXPECT_EQ(big_endian(bytes, 20), static_cast<std::uint32_t>(window_height));  // IHDR height
+  EXPECT_GT(bytes.size(), min_png_bytes);
 }
 
 }  // namespace qsweep::test

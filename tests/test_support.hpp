@@ -93,4 +93,25 @@ inline RunResult run_qsweep(const std::string& args, const std::filesystem::path
   return r;
 }
 
+// A momentum sweep config on four sector ETFs (bundled data), 2014-2020, monthly, with a [sweep]
+// table of 3 lookbacks followed by `sweep_keys` (the other dimensions, rank_by, ...).
+inline std::string momentum_grid_config(const std::string& sweep_keys) {
+  return "[data]\ndir = \"" + (source_dir() / "data/synthetic").string() + "\"\n" + R"(
+[backtest]
+start = "2014-01-02"
+end = "2020-12-31"
+rebalance = "end_of_month"
+cash_buffer = 0.01
+
+[strategy]
+kind = "momentum"
+assets = ["XLB", "XLE", "XLF", "XLK"]
+lookback = 63
+top_n = 1
+
+[sweep]
+"strategy.lookback" = [21, 63, 126]
+)" + sweep_keys;
+}
+
 }  // namespace qsweep::test

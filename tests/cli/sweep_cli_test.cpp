@@ -16,22 +16,7 @@ namespace fs = std::filesystem;
 
 // A small momentum grid on four sector ETFs (3 lookbacks × `top_n` values).
 std::string sweep_config(const std::string& top_n = "[1, 2]", const std::string& extra = "") {
-  return "[data]\ndir = \"" + (source_dir() / "data/synthetic").string() + "\"\n" + R"(
-[backtest]
-start = "2014-01-02"
-end = "2020-12-31"
-rebalance = "end_of_month"
-cash_buffer = 0.01
-
-[strategy]
-kind = "momentum"
-assets = ["XLB", "XLE", "XLF", "XLK"]
-lookback = 63
-top_n = 1
-
-[sweep]
-"strategy.lookback" = [21, 63, 126]
-"strategy.top_n" = )" + top_n + "\nrank_by = \"sharpe\"\n" + extra;
+  return momentum_grid_config("\"strategy.top_n\" = " + top_n + "\nrank_by = \"sharpe\"\n" + extra);
 }
 
 class SweepCli : public ::testing::Test {

@@ -2,8 +2,6 @@
 // `qsweep report DIR`, independent of --jobs, with --heatmap honoured; and rendered by headless
 // Chromium without console errors and with every panel. The browser tests are skipped (with a
 // message) only when no Chromium is installed, as in report_browser_test.cpp.
-#include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -24,25 +22,8 @@ const std::vector<std::string> kPanelIds = {"panel-title",   "panel-overfitting"
 
 // A 12-variant momentum grid on four sector ETFs: 3 lookbacks × 2 top_n × 2 schedules (categorical).
 std::string sweep_config() {
-  return "[data]\ndir = \"" + (source_dir() / "data/synthetic").string() + "\"\n" + R"(
-[backtest]
-start = "2014-01-02"
-end = "2020-12-31"
-rebalance = "end_of_month"
-cash_buffer = 0.01
-
-[strategy]
-kind = "momentum"
-assets = ["XLB", "XLE", "XLF", "XLK"]
-lookback = 63
-top_n = 1
-
-[sweep]
-"strategy.lookback" = [21, 63, 126]
-"strategy.top_n" = [1, 2]
-"backtest.rebalance" = ["end_of_month", "daily"]
-rank_by = "sharpe"
-)";
+  return momentum_grid_config(
+      "\"strategy.top_n\" = [1, 2]\n\"backtest.rebalance\" = [\"end_of_month\", \"daily\"]\nrank_by = \"sharpe\"\n");
 }
 
 class SweepReportRun : public ::testing::Test {
@@ -108,33 +89,12 @@ TEST_F(SweepReportRun, LoadsCleanlyInChromiumWithEveryPanel) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const fs::path page = out / "report.html";
 
-  // The check can fail: a page with a script error is caught by it.
-  write_text(work_ / "bad.html",
-             "<!DOCTYPE html><html><body><script>missing_function();</script></body></html>");
-  const BrowserRun bad = run_chromium(chromium, work_ / "bad.html", "--dump-dom", kWindowHeight);
-  ASSERT_EQ(bad.exit_code, 0) << bad.log;
-  EXPECT_FALSE(console_lines(bad.log).empty()) << bad.log;
-
-  const BrowserRun dom = run_chromium(chromium, page, "--dump-dom", kWindowHeight);
-  ASSERT_EQ(dom.exit_code, 0) << dom.log;
-  EXPECT_TRUE(console_lines(dom.log).empty()) << dom.log;
-  for (const std::string& id : kPanelIds)
-    EXPECT_NE(dom.out.find("id=\"" + id + "\""), std::string::npos) << id;
-  EXPECT_NE(dom.out.find("<h1>grid</h1>"), std::string::npos);
-  EXPECT_NE(dom.out.find("<svg"), std::string::npos);
-
-  const fs::path png = work_ / "report.png";
-  const BrowserRun shot = run_chromium(chromium, page, "--screenshot=" + shell_quote(png.string()), kWindowHeight);
-  ASSERT_EQ(shot.exit_code, 0) << shot.log;
-  EXPECT_TRUE(console_lines(shot.log).empty()) << shot.log;
-  ASSERT_TRUE(fs::exists(png)) << shot.log;
-  const std::string bytes = slurp(png);
-  ASSERT_GT(bytes.size(), 24u);
-  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-  EXPECT_EQ(big_endian(bytes, 16), 1400u);  // IHDR width
-  EXPECT_EQ(big_endian(bytes, 20), static_cast<std::uint32_t>(kWindowHeight));  // IHDR height
+  expect_console_errors_detected(chromium, work_, kWindowHeight);
   // Charts, heatmap colours and tables compress far worse than a blank or text-only page.
-  EXPECT_GT(bytes.size(), 150'000u);
+  std::string dom;
+  expect_page_renders(chromium, page, kPanelIds, work_ / "report.png", kWindowHeight, 150'000, dom);
+  EXPECT_NE(dom.find("<h1>grid</h1>"), std::string::npos);
+  EXPECT_NE(dom.find("<svg"), std::string::npos);
 }
 
 }  // namespace
