@@ -107,16 +107,11 @@ using report::JsonWriter;
 void quantiles_json(JsonWriter& w, const std::optional<Quantiles>& q) {
   if (!q) return w.null();
   w.begin_object();
-  w.key("min");
-  w.value(q->min);
-  w.key("lq");
-  w.value(q->lq);
-  w.key("med");
-  w.value(q->med);
-  w.key("uq");
-  w.value(q->uq);
-  w.key("max");
-  w.value(q->max);
+  w.field("min", q->min);
+  w.field("lq", q->lq);
+  w.field("med", q->med);
+  w.field("uq", q->uq);
+  w.field("max", q->max);
   w.end_object();
 }
 
@@ -142,58 +137,37 @@ void rolling_sharpe_json(JsonWriter& w, const std::vector<std::optional<double>>
     hi = std::max(hi.value_or(*v), *v);
   }
   w.begin_object();
-  w.key("window");
-  w.value(kRollingSharpeWindow);
-  w.key("last");
-  w.value(last);
-  w.key("min");
-  w.value(lo);
-  w.key("max");
-  w.value(hi);
+  w.field("window", kRollingSharpeWindow);
+  w.field("last", last);
+  w.field("min", lo);
+  w.field("max", hi);
   w.end_object();
 }
 
 void trades_json(JsonWriter& w, const TradeStats& t) {
   w.begin_object();
-  w.key("count");
-  w.value(t.trades);
-  w.key("winning");
-  w.value(t.winning);
-  w.key("losing");
-  w.value(t.losing);
-  w.key("win_rate");
-  w.value(t.win_rate);
-  w.key("average_win");
-  w.value(t.average_win);
-  w.key("average_loss");
-  w.value(t.average_loss);
-  w.key("largest_win");
-  w.value(t.largest_win);
-  w.key("largest_loss");
-  w.value(t.largest_loss);
-  w.key("profit_factor");
-  w.value(t.profit_factor);
-  w.key("average_holding_days");
-  w.value(t.average_holding_days);
-  w.key("total_pnl");
-  w.value(t.total_pnl);
+  w.field("count", t.trades);
+  w.field("winning", t.winning);
+  w.field("losing", t.losing);
+  w.field("win_rate", t.win_rate);
+  w.field("average_win", t.average_win);
+  w.field("average_loss", t.average_loss);
+  w.field("largest_win", t.largest_win);
+  w.field("largest_loss", t.largest_loss);
+  w.field("profit_factor", t.profit_factor);
+  w.field("average_holding_days", t.average_holding_days);
+  w.field("total_pnl", t.total_pnl);
   w.end_object();
 }
 
 void relative_json(JsonWriter& w, const RelativeStats& r) {
   w.begin_object();
-  w.key("common_points");
-  w.value(r.common_points);
-  w.key("beta");
-  w.value(r.beta);
-  w.key("alpha");
-  w.value(r.alpha);
-  w.key("correlation");
-  w.value(r.correlation);
-  w.key("tracking_error");
-  w.value(r.tracking_error);
-  w.key("information_ratio");
-  w.value(r.information_ratio);
+  w.field("common_points", r.common_points);
+  w.field("beta", r.beta);
+  w.field("alpha", r.alpha);
+  w.field("correlation", r.correlation);
+  w.field("tracking_error", r.tracking_error);
+  w.field("information_ratio", r.information_ratio);
   w.end_object();
 }
 
@@ -205,8 +179,7 @@ void begin_session_summary(JsonWriter& w, const SessionRun& run, const SessionCo
   const PortfolioStats& p = run.portfolio;
   const std::vector<double>& equity = run.result.equity;
   auto member = [&w](const char* name, const auto& v) {
-    w.key(name);
-    w.value(v);
+    w.field(name, v);
   };
   auto date_member = [&](const char* name, Day day) {
     w.key(name);
@@ -397,22 +370,14 @@ void begin_qstrader_curve_statistics(JsonWriter& w, const SessionRun& run, const
 
   w.key("drawdowns");
   dated_series(w, starts, s.drawdown);
-  w.key("max_drawdown");
-  w.value(s.max_drawdown);
-  w.key("max_drawdown_duration");
-  w.value(s.max_drawdown_duration);
-  w.key("mean_returns");
-  w.value(s.mean_return);
-  w.key("stdev_returns");
-  w.value(s.stdev_return);
-  w.key("cagr");
-  w.value(s.cagr);
-  w.key("annualised_vol");
-  w.value(s.annual_volatility_ddof0);
-  w.key("sharpe");
-  w.value(s.sharpe);
-  w.key("sortino");
-  w.value(s.sortino);
+  w.field("max_drawdown", s.max_drawdown);
+  w.field("max_drawdown_duration", s.max_drawdown_duration);
+  w.field("mean_returns", s.mean_return);
+  w.field("stdev_returns", s.stdev_return);
+  w.field("cagr", s.cagr);
+  w.field("annualised_vol", s.annual_volatility_ddof0);
+  w.field("sharpe", s.sharpe);
+  w.field("sortino", s.sortino);
 }
 
 // QSTrader's target_allocations: each rebalance's weights (before normalisation) forward-filled
@@ -425,8 +390,7 @@ void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts&
   std::string weight_text;  // the current weight, formatted once per rebalance
   for (std::size_t a : order) {
     w.begin_object();
-    w.key("name");
-    w.value(r.tickers[a]);
+    w.field("name", r.tickers[a]);
     w.key("data");
     w.begin_array();
     std::size_t next = 0;
@@ -466,10 +430,8 @@ std::string summary_json(const BacktestRun& run) { return report::summary_json(r
 std::string report::summary_json(const BacktestRun& run, const RunRolling& rolling) {
   JsonWriter w(1);
   w.begin_object();
-  w.key("qsweep_version");
-  w.value(kVersion);
-  w.key("config");
-  w.value(run.config.name);
+  w.field("qsweep_version", kVersion);
+  w.field("config", run.config.name);
   w.key("strategy");
   begin_session_summary(w, run.strategy, run.config.strategy, rolling.strategy);
   w.key("relative_to_benchmark");
@@ -505,15 +467,11 @@ std::string statistics_json(const BacktestRun& run) {
     begin_qstrader_curve_statistics(w, *run.benchmark, PairStarts(run.benchmark->result.dates));
     w.end_object();
   }
-  w.key("strategy_id");
-  w.value(run.config.name);
-  w.key("strategy_name");
-  w.value(run.config.name);
+  w.field("strategy_id", run.config.name);
+  w.field("strategy_name", run.config.name);
   if (run.benchmark) {
-    w.key("benchmark_id");
-    w.value(run.config.name + "_benchmark");
-    w.key("benchmark_name");
-    w.value(run.config.name + " benchmark");
+    w.field("benchmark_id", run.config.name + "_benchmark");
+    w.field("benchmark_name", run.config.name + " benchmark");
   }
   w.end_object();
   return w.take("\n");

@@ -38,6 +38,12 @@ class JsonWriter {
     after_key_ = true;
   }
 
+  // key(k) then value(v): one member of an object.
+  template <class T>
+  void field(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
   void null() {
     before_value();
     append("null");
