@@ -17,13 +17,31 @@ namespace qsweep::test {
 inline std::filesystem::path source_dir() { return QSWEEP_SOURCE_DIR; }
 inline std::filesystem::path qsweep_binary() { return QSWEEP_BINARY; }
 
-// A fresh empty directory under the system temp dir, unique per call.
+// The directories fresh_temp_dir() made; each (only it, never its parent) is removed when the
+// test process exits normally.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    for (const std::filesystem::path& dir : dirs_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  }
+  void add(const std::filesystem::path& dir) { dirs_.push_back(dir); }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+};
+
+// A fresh empty directory under the system temp dir, unique per call, removed at exit.
 inline std::filesystem::path fresh_temp_dir(const std::string& name) {
   static int counter = 0;
+  static TempDirs made;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("qsweep-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + name);
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  made.add(dir);
   return dir;
 }
 
