@@ -120,6 +120,9 @@ class VariantFactory {
 // does not build them again (a few KB each).
 constexpr std::uint64_t kKeepConfigsUpTo = 4096;
 
+// How often a running sweep forces its journal to disk.
+constexpr std::chrono::seconds kJournalSyncInterval{10};
+
 struct Validation {
   std::vector<std::uint64_t> valid;  // in id order
   std::vector<std::string> skipped;  // the invalid variants' errors, in id order
@@ -396,6 +399,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
     });
   }
   Progress progress(options.progress, pending.size());
+  auto last_sync = std::chrono::steady_clock::now();
   std::uint64_t done = 0;
   for (;;) {
     std::vector<ResultRow> rows;
@@ -410,7 +414,13 @@ SweepSummary run_sweep(const SweepOptions& options) {
       journal.append(r);
       summary.asset_days += r.asset_days;
     }
+    // Flushed, a killed process keeps every line; synced now and then, a power loss all but the
+    // last few seconds.
     journal.flush();
+    if (std::chrono::steady_clock::now() - last_sync >= kJournalSyncInterval) {
+      journal.sync();
+      last_sync = std::chrono::steady_clock::now();
+    }
     done += rows.size();
     summary.ran = done;
     progress.update(done, all_done);
