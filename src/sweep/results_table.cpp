@@ -57,12 +57,8 @@ const std::vector<Column>& columns() {
   return cols;
 }
 
-std::string format_value(const std::optional<double>& v) {
-  if (!v || !std::isfinite(*v)) return "";
-  return fmt::format("{}", *v);
-}
-
-// Appends ",<value>" with the text of format_value().
+// Appends a CSV field: ',' then the value in shortest round-trip form, nothing when it is
+// undefined or not finite.
 void append_field(fmt::memory_buffer& out, const std::optional<double>& v) {
   out.push_back(',');
   if (v && std::isfinite(*v)) fmt::format_to(std::back_inserter(out), "{}", *v);
@@ -274,10 +270,13 @@ Journal::~Journal() {
 }
 
 void Journal::append(const ResultRow& row) {
-  std::string line = fmt::format("{}", row.id);
-  for (const auto& v : row.values) line.append(",").append(format_value(v));
-  line += fmt::format(",{},{},{}\n", row.observations, join_numbers(row.block_sum), join_numbers(row.block_sumsq));
-  if (std::fputs(line.c_str(), file_) < 0) throw IoError(fmt::format("{}: write failed", path_.string()));
+  fmt::memory_buffer line;
+  fmt::format_to(std::back_inserter(line), "{}", row.id);
+  for (const auto& v : row.values) append_field(line, v);
+  fmt::format_to(std::back_inserter(line), ",{},{},{}\n", row.observations, join_numbers(row.block_sum),
+                 join_numbers(row.block_sumsq));
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
+    throw IoError(fmt::format("{}: write failed", path_.string()));
   done_[row.id] = true;
 }
 
