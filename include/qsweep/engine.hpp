@@ -54,7 +54,7 @@ struct SessionResult {
   std::vector<double> market_value;
   std::vector<Fill> fills;       // when recorded
   std::size_t fill_count = 0;    // fills executed, recorded or not
-  std::vector<PendingOrder> pending;
+  std::vector<PendingOrder> pending;   // queued at the end, never filled; in fill order (sells first)
   std::vector<RebalanceRecord> rebalances;
   // Quantity held per ticker at each close: positions[i * tickers.size() + a].
   std::vector<double> positions;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -96,8 +97,8 @@ class Portfolio {
 
 // Turns target weights into orders the way QSTrader's portfolio construction does: every asset
 // that is held, in the universe or weighted is sized (sorted by ticker), and the difference to
-// the current holding becomes an order. Sizing an unheld asset with weight 0 gives no order, so
-// only weighted and held assets are visited: the orders are the same.
+// the current holding becomes an order. Every asset of the session is sized here: an asset that
+// is neither held nor weighted gets a zero target and so no order, as in QSTrader.
 class OrderSizer {
  public:
   OrderSizer(const PreparedSession& session, const SessionConfig& config) : config_(config) {
@@ -111,7 +112,8 @@ class OrderSizer {
   template <class PriceOf>
   void size(std::span<const double> weights, const Portfolio& portfolio, double equity, PriceOf&& price_of,
             std::vector<Order>& orders) {
-    orders.clear();
+    orders.resize(by_ticker_.size());  // at most one order per asset
+    std::size_t count = 0;
     if (config_.long_only) {
       const double budget = equity * (1.0 - config_.cash_buffer);
       // Over the sized assets in ticker order; the others' weights are 0 and add nothing.
@@ -119,15 +121,12 @@ class OrderSizer {
       for (AssetIndex a : by_ticker_) sum += weights[a];
       const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
       for (AssetIndex a : by_ticker_) {
-        if (weights[a] == 0.0) {  // floor((0 - fee(0)) / price) = 0: sell all, if held
-          close_position(a, portfolio, orders);
-          continue;
-        }
         const double w = rescale ? weights[a] / sum : weights[a];
         const double dollars = budget * w;
         const double cost = portfolio.fee(dollars);
-        const double target = std::floor((dollars - cost) / price_of(a));
-        add_order(a, target, portfolio, orders);
+        // A zero weight sells all: floor((0 - fee(0)) / price) = 0, even without a usable price.
+        const double target = weights[a] == 0.0 ? 0.0 : std::floor((dollars - cost) / price_of(a));
+        count += write_order(a, target, portfolio, orders[count]);
       }
     } else {
       double gross = 0.0;
@@ -135,28 +134,25 @@ class OrderSizer {
       const bool rescale = !(std::abs(gross) <= 1e-8);
       const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
       for (AssetIndex a : by_ticker_) {
-        if (weights[a] == 0.0) {  // trunc(trunc(0 - fee(0)) / price) = 0
-          close_position(a, portfolio, orders);
-          continue;
-        }
         const double w = rescale ? weights[a] * ratio : weights[a];
         const double dollars = equity * w;
         const double after_cost = dollars - portfolio.fee(dollars);
         const double truncated = after_cost >= 0.0 ? std::floor(after_cost) : std::ceil(after_cost);
-        add_order(a, std::trunc(truncated / price_of(a)), portfolio, orders);
+        // A zero weight sells all: trunc(trunc(0 - fee(0)) / price) = 0.
+        const double target = weights[a] == 0.0 ? 0.0 : std::trunc(truncated / price_of(a));
+        count += write_order(a, target, portfolio, orders[count]);
       }
     }
+    orders.resize(count);
   }
 
  private:
-  static void add_order(AssetIndex a, double target, const Portfolio& portfolio, std::vector<Order>& orders) {
-    if (!std::isfinite(target)) return;  // no usable price: leave the holding alone
+  // Writes the order that brings asset a to `target` into `slot`; returns 1 if there is one: a
+  // non-zero change to a finite target (no usable price leaves the holding alone).
+  static std::size_t write_order(AssetIndex a, double target, const Portfolio& portfolio, Order& slot) {
     const double delta = target - portfolio.quantity(a);
-    if (delta != 0.0) orders.push_back({a, delta});
-  }
-  // add_order(a, 0.0, ...): 0 - q is exactly -q.
-  static void close_position(AssetIndex a, const Portfolio& portfolio, std::vector<Order>& orders) {
-    if (portfolio.quantity(a) != 0.0) orders.push_back({a, -portfolio.quantity(a)});
+    slot = {a, delta};
+    return static_cast<std::size_t>(std::isfinite(target) & (delta != 0.0));
   }
 
   const SessionConfig& config_;
@@ -165,9 +161,11 @@ class OrderSizer {
 
 void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
                    Day day) {
-  // One branch-free pass over all weights; the slow pass below only finds what to report.
+  // One branch-free pass over all weights (NaN fails both comparisons); the slow pass below only
+  // finds what to report.
+  const double lowest = config.long_only ? 0.0 : -std::numeric_limits<double>::max();
   bool valid = true;
-  for (const double w : weights) valid &= std::isfinite(w) & !(config.long_only & (w < 0.0));
+  for (const double w : weights) valid &= (w >= lowest) & (w <= std::numeric_limits<double>::max());
   if (valid) return;
   for (AssetIndex a = 0; a < weights.size(); ++a) {
     if (!std::isfinite(weights[a])) {
@@ -181,6 +179,22 @@ void check_weights(const PreparedSession& session, const SessionConfig& config, 
                                    config.label, config.strategy.kind(),
                                    session.tickers()[a], format_date(day)));
     }
+  }
+}
+
+// Stable partition of the queue: all sells, then all buys, each in queue order (QSTrader's stable
+// sort by direction before filling). Branch-free: directions are unpredictable.
+void sells_first(std::vector<Order>& queue, std::vector<Order>& scratch) {
+  scratch.assign(queue.begin(), queue.end());
+  std::size_t sell_slot = 0;
+  for (const Order& o : scratch) sell_slot += o.quantity < 0.0;
+  std::size_t buy_slot = sell_slot;
+  sell_slot = 0;
+  for (const Order& o : scratch) {
+    const bool sell = o.quantity < 0.0;
+    queue[sell ? sell_slot : buy_slot] = o;
+    sell_slot += sell;
+    buy_slot += !sell;
   }
 }
 
@@ -210,8 +224,9 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
 
   Portfolio portfolio(session, config, result, record);
   OrderSizer sizer(session, config);
-  std::vector<Order> queue;
+  std::vector<Order> queue;  // sells first, then buys (see sells_first)
   std::vector<Order> orders;
+  std::vector<Order> scratch;
   std::vector<double> weights(n_assets, 0.0);
   std::vector<AssetIndex> universe;
   std::vector<unsigned char> tradable(n_assets, 0);
@@ -244,13 +259,54 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.
-      for (AssetIndex a = 0; a < n_assets; ++a)
-        if (!tradable[a]) weights[a] = 0.0;
+      for (AssetIndex a = 0; a < n_assets; ++a) weights[a] = tradable[a] ? weights[a] : 0.0;
     }
     if (record.rebalances) result.rebalances.push_back({days[t], weights});
   };
 
-  for (std::size_t t = 0; t < n_days; ++t) {
+  // Days on which nothing can happen but the marking to market: no order is queued, no
+  // rebalance, no delisting. They are recorded in bulk, asset by asset, with the same sums in
+  // the same order as the day loop below (Σ price·quantity over `held` from 0, then + cash).
+  auto record_quiet_days = [&](std::size_t from, std::size_t to) {
+    from = std::max(from, session.burn_in_index());
+    if (from >= to) return;
+    const std::size_t n = to - from;
+    result.dates.insert(result.dates.end(), days.begin() + static_cast<std::ptrdiff_t>(from),
+                        days.begin() + static_cast<std::ptrdiff_t>(to));
+    const std::size_t at = result.equity.size();
+    result.equity.resize(at + n, 0.0);
+    double* const equity = result.equity.data() + at;
+    for (const AssetIndex a : portfolio.held()) {
+      const double* const close = session.closes(a).data() + from;
+      const double quantity = portfolio.quantity(a);
+      for (std::size_t k = 0; k < n; ++k) equity[k] += close[k] * quantity;
+    }
+    const double cash = portfolio.cash();
+    if (record.balances) {
+      result.market_value.insert(result.market_value.end(), equity, equity + n);
+      result.cash.insert(result.cash.end(), n, cash);
+    }
+    for (std::size_t k = 0; k < n; ++k) equity[k] += cash;
+    if (record.positions)
+      for (std::size_t k = 0; k < n; ++k)
+        for (AssetIndex a = 0; a < n_assets; ++a) result.positions.push_back(portfolio.quantity(a));
+  };
+  // The first day after t on which an order can fill, a rebalance or a delisting happens.
+  auto next_event_after = [&](std::size_t t) {
+    if (!queue.empty()) return t + 1;
+    std::size_t next = n_days;
+    while (next_rebalance < schedule.size() && schedule[next_rebalance] <= t) ++next_rebalance;
+    if (next_rebalance < schedule.size()) next = std::min(next, schedule[next_rebalance]);
+    if (!qstrader) {
+      while (next_exit < exits.size() && exits[next_exit] <= t) ++next_exit;
+      if (next_exit < exits.size()) next = std::min(next, exits[next_exit]);
+    }
+    if (session.rebalance_at_first_open() && session.open_rebalance_index() > t)
+      next = std::min(next, session.open_rebalance_index());
+    return next;
+  };
+
+  for (std::size_t t = 0; t < n_days;) {
     // --- market open: fill queued orders (sells first), or a buy-and-hold entry.
     if (session.rebalance_at_first_open() && t == session.open_rebalance_index()) {
       decide(t, static_cast<std::ptrdiff_t>(t) - 1, t);
@@ -267,21 +323,19 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
         }
         portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
       }
+      sells_first(queue, scratch);
     }
     if (!queue.empty()) {
-      // All sells first, then all buys, each in queue order (QSTrader's stable sort by direction).
+      // The queue holds its sells before its buys, so one pass fills in QSTrader's order.
       std::size_t kept = 0;
-      for (const bool sells : {true, false}) {
-        for (std::size_t i = 0; i < queue.size(); ++i) {
-          const Order o = queue[i];
-          if (o.quantity == 0.0 || (o.quantity < 0.0) != sells) continue;
-          if (!qstrader && !session.has_bar(o.asset, t)) continue;  // strict: wait for its next real bar
-          portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
-          queue[i].quantity = 0.0;  // done
+      for (std::size_t i = 0; i < queue.size(); ++i) {
+        const Order o = queue[i];
+        if (!qstrader && !session.has_bar(o.asset, t)) {  // strict: wait for its next real bar
+          queue[kept++] = o;
+          continue;
         }
+        portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
       }
-      for (const Order& o : queue)
-        if (o.quantity != 0.0) queue[kept++] = o;
       queue.resize(kept);
     }
 
@@ -308,6 +362,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       for (Order& o : orders) o.created = days[t];
       if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
       queue.insert(queue.end(), orders.begin(), orders.end());
+      sells_first(queue, scratch);
     }
 
     if (t >= session.burn_in_index()) {
@@ -320,6 +375,10 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       if (record.positions)
         for (AssetIndex a = 0; a < n_assets; ++a) result.positions.push_back(portfolio.quantity(a));
     }
+
+    const std::size_t next = next_event_after(t);
+    record_quiet_days(t + 1, next);
+    t = next;
   }
   for (const Order& o : queue) result.pending.push_back({o.created, o.asset, o.quantity});
   return result;

@@ -208,12 +208,13 @@ TEST(StrictMode, AssetIsNotBoughtBeforeItsFirstBar) {
   EXPECT_EQ(r.rebalances[0].weights, (std::vector<double>{0.5, 0.0}));
   EXPECT_EQ(r.rebalances[1].weights, (std::vector<double>{0.5, 0.0}));
   EXPECT_EQ(r.rebalances[2].weights, (std::vector<double>{0.5, 0.5}));
-  // 11 close (the last): targets 5625: A 562 (+62), C floor(112.5) = 112 (-13), never filled.
+  // 11 close (the last): targets 5625: A 562 (+62), C floor(112.5) = 112 (-13), never filled;
+  // pending in the order they would fill, the sell first.
   ASSERT_EQ(r.pending.size(), 2u);
-  EXPECT_EQ(r.pending[0].asset, 0u);
-  EXPECT_EQ(r.pending[0].quantity, 62);
-  EXPECT_EQ(r.pending[1].asset, 1u);
-  EXPECT_EQ(r.pending[1].quantity, -13);
+  EXPECT_EQ(r.pending[0].asset, 1u);
+  EXPECT_EQ(r.pending[0].quantity, -13);
+  EXPECT_EQ(r.pending[1].asset, 0u);
+  EXPECT_EQ(r.pending[1].quantity, 62);
 }
 
 TEST(QstraderMode, AssetIsBoughtBeforeItsFirstBarAtItsLastPrice) {
