@@ -106,57 +106,67 @@ class OrderSizer {
     std::iota(by_ticker_.begin(), by_ticker_.end(), AssetIndex{0});
     std::sort(by_ticker_.begin(), by_ticker_.end(),
               [&](AssetIndex x, AssetIndex y) { return session.tickers()[x] < session.tickers()[y]; });
+    weighted_.resize(by_ticker_.size());
+    targets_.resize(by_ticker_.size());
   }
 
   // `equity` is the portfolio's total equity now; `price_of(a)` the price used for sizing.
+  // Only weighted assets need a division; every asset then gets its order in ticker order.
   template <class PriceOf>
   void size(std::span<const double> weights, const Portfolio& portfolio, double equity, PriceOf&& price_of,
             std::vector<Order>& orders) {
-    orders.resize(by_ticker_.size());  // at most one order per asset
-    std::size_t count = 0;
+    // The weighted assets in ticker order. Skipping zero weights leaves the sums below exact:
+    // a sum started at +0.0 is unchanged by adding ±0.0.
+    std::size_t n_weighted = 0;
+    for (const AssetIndex a : by_ticker_) {
+      weighted_[n_weighted] = a;
+      n_weighted += weights[a] != 0.0;
+    }
+    // A zero weight sells all: floor((0 - fee(0)) / price) = 0, even without a usable price.
+    std::fill(targets_.begin(), targets_.end(), 0.0);
     if (config_.long_only) {
       const double budget = equity * (1.0 - config_.cash_buffer);
-      // Over the sized assets in ticker order; the others' weights are 0 and add nothing.
       double sum = 0.0;
-      for (AssetIndex a : by_ticker_) sum += weights[a];
+      for (std::size_t i = 0; i < n_weighted; ++i) sum += weights[weighted_[i]];
       const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
-      for (AssetIndex a : by_ticker_) {
+      for (std::size_t i = 0; i < n_weighted; ++i) {
+        const AssetIndex a = weighted_[i];
         const double w = rescale ? weights[a] / sum : weights[a];
         const double dollars = budget * w;
         const double cost = portfolio.fee(dollars);
-        // A zero weight sells all: floor((0 - fee(0)) / price) = 0, even without a usable price.
-        const double target = weights[a] == 0.0 ? 0.0 : std::floor((dollars - cost) / price_of(a));
-        count += write_order(a, target, portfolio, orders[count]);
+        targets_[a] = std::floor((dollars - cost) / price_of(a));
       }
     } else {
       double gross = 0.0;
-      for (AssetIndex a : by_ticker_) gross += std::abs(weights[a]);  // as `sum` above
+      for (std::size_t i = 0; i < n_weighted; ++i) gross += std::abs(weights[weighted_[i]]);
       const bool rescale = !(std::abs(gross) <= 1e-8);
       const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
-      for (AssetIndex a : by_ticker_) {
+      for (std::size_t i = 0; i < n_weighted; ++i) {
+        const AssetIndex a = weighted_[i];
         const double w = rescale ? weights[a] * ratio : weights[a];
         const double dollars = equity * w;
         const double after_cost = dollars - portfolio.fee(dollars);
         const double truncated = after_cost >= 0.0 ? std::floor(after_cost) : std::ceil(after_cost);
-        // A zero weight sells all: trunc(trunc(0 - fee(0)) / price) = 0.
-        const double target = weights[a] == 0.0 ? 0.0 : std::trunc(truncated / price_of(a));
-        count += write_order(a, target, portfolio, orders[count]);
+        targets_[a] = std::trunc(truncated / price_of(a));
       }
+    }
+    // One slot per asset; an order is kept when it is a non-zero change to a finite target (no
+    // usable price leaves the holding alone).
+    orders.resize(by_ticker_.size());
+    std::size_t count = 0;
+    for (const AssetIndex a : by_ticker_) {
+      const double delta = targets_[a] - portfolio.quantity(a);
+      orders[count] = {a, delta};
+      count += static_cast<std::size_t>(std::isfinite(targets_[a]) & (delta != 0.0));
     }
     orders.resize(count);
   }
 
  private:
-  // Writes the order that brings asset a to `target` into `slot`; returns 1 if there is one: a
-  // non-zero change to a finite target (no usable price leaves the holding alone).
-  static std::size_t write_order(AssetIndex a, double target, const Portfolio& portfolio, Order& slot) {
-    const double delta = target - portfolio.quantity(a);
-    slot = {a, delta};
-    return static_cast<std::size_t>(std::isfinite(target) & (delta != 0.0));
-  }
-
   const SessionConfig& config_;
   std::vector<AssetIndex> by_ticker_;
+  std::vector<AssetIndex> weighted_;  // scratch: assets with a non-zero weight, in ticker order
+  std::vector<double> targets_;       // scratch: target quantity of each asset
 };
 
 void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
@@ -182,15 +192,22 @@ void check_weights(const PreparedSession& session, const SessionConfig& config, 
   }
 }
 
-// Stable partition of the queue: all sells, then all buys, each in queue order (QSTrader's stable
-// sort by direction before filling). Branch-free: directions are unpredictable.
-void sells_first(std::vector<Order>& queue, std::vector<Order>& scratch) {
-  scratch.assign(queue.begin(), queue.end());
-  std::size_t sell_slot = 0;
-  for (const Order& o : scratch) sell_slot += o.quantity < 0.0;
-  std::size_t buy_slot = sell_slot;
-  sell_slot = 0;
-  for (const Order& o : scratch) {
+// Appends `orders` to a queue that holds all its sells before all its buys, keeping it so: the
+// queue stays in QSTrader's fill order (a stable sort by direction). Branch-free: directions are
+// unpredictable.
+void enqueue(std::vector<Order>& queue, std::span<const Order> orders) {
+  const std::size_t old_size = queue.size();
+  const std::size_t old_sells = static_cast<std::size_t>(
+      std::partition_point(queue.begin(), queue.end(), [](const Order& o) { return o.quantity < 0.0; }) -
+      queue.begin());
+  std::size_t new_sells = 0;
+  for (const Order& o : orders) new_sells += o.quantity < 0.0;
+  queue.resize(old_size + orders.size());
+  std::move_backward(queue.begin() + static_cast<std::ptrdiff_t>(old_sells),
+                     queue.begin() + static_cast<std::ptrdiff_t>(old_size), queue.end() - static_cast<std::ptrdiff_t>(orders.size() - new_sells));
+  std::size_t sell_slot = old_sells;
+  std::size_t buy_slot = old_size + new_sells;
+  for (const Order& o : orders) {
     const bool sell = o.quantity < 0.0;
     queue[sell ? sell_slot : buy_slot] = o;
     sell_slot += sell;
@@ -224,9 +241,9 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
 
   Portfolio portfolio(session, config, result, record);
   OrderSizer sizer(session, config);
-  std::vector<Order> queue;  // sells first, then buys (see sells_first)
+  std::vector<Order> queue;  // sells first, then buys (see enqueue)
   std::vector<Order> orders;
-  std::vector<Order> scratch;
+  std::vector<Order> deferred;
   std::vector<double> weights(n_assets, 0.0);
   std::vector<AssetIndex> universe;
   std::vector<unsigned char> tradable(n_assets, 0);
@@ -316,14 +333,15 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       for (Order& o : orders) o.created = days[t];
       // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here). Strict:
       // an asset with no bar today is queued until its next bar.
+      deferred.clear();
       for (const Order& o : orders) {
         if (!qstrader && !session.has_bar(o.asset, t)) {
-          queue.push_back(o);
+          deferred.push_back(o);
           continue;
         }
         portfolio.execute(o.asset, o.quantity, session.open_price(o.asset, t), t);
       }
-      sells_first(queue, scratch);
+      enqueue(queue, deferred);
     }
     if (!queue.empty()) {
       // The queue holds its sells before its buys, so one pass fills in QSTrader's order.
@@ -361,8 +379,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       sizer.size(weights, portfolio, equity, close_price, orders);
       for (Order& o : orders) o.created = days[t];
       if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
-      queue.insert(queue.end(), orders.begin(), orders.end());
-      sells_first(queue, scratch);
+      enqueue(queue, orders);
     }
 
     if (t >= session.burn_in_index()) {
