@@ -30,7 +30,8 @@ struct AssetSeries {
 
 struct LoadOptions {
   bool adjust = true;     // scale opens by AdjClose/Close and trade at AdjClose
-  bool checksum = false;  // fill AssetSeries::sha256 (about half the load time)
+  bool checksum = false;  // fill AssetSeries::sha256
+  unsigned threads = 1;   // MarketData::load: files read on up to this many threads
 };
 
 // A problem found in a data file: where, and what.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "qsweep/config.hpp"
+#include "qsweep/cpus.hpp"  // available_cpus(), the default --jobs
 
 namespace qsweep {
 
@@ -77,10 +78,6 @@ struct SweepSummary {
   double asset_days = 0.0;         // assets × simulated days, summed over variants run
   std::filesystem::path out_dir;
 };
-
-// The number of CPUs this process may run on: sched_getaffinity, capped by
-// SLURM_CPUS_PER_TASK when set.
-unsigned available_cpus();
 
 // Runs (or resumes) a sweep. Throws InputError for an invalid config or variant, IoError for
 // file problems. Installs SIGINT/SIGTERM handlers for the duration of the run.

@@ -5,6 +5,12 @@
 
 #include <fmt/format.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define QSWEEP_SHA256_X86 1
+#endif
+
 namespace qsweep {
 namespace {
 
@@ -20,7 +26,10 @@ constexpr std::array<std::uint32_t, 64> kRound = {
 
 constexpr std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
+// Hashes `blocks` consecutive 64-byte blocks into h.
+using CompressFn = void (*)(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks);
+
+void compress_block(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i)
     w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
@@ -43,15 +52,84 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+void compress_portable(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks) {
+  for (std::size_t i = 0; i < blocks; ++i) compress_block(h, data + 64 * i);
+}
+
+#ifdef QSWEEP_SHA256_X86
+// The x86 SHA extensions (SHA-NI): four rounds per pair of sha256rnds2, the message schedule by
+// sha256msg1/msg2. The state is kept as the (ABEF, CDGH) halves these instructions work on.
+__attribute__((target("sha,sse4.1"))) void compress_sha_ni(std::array<std::uint32_t, 8>& h,
+                                                             const unsigned char* data, std::size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0]));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4]));
+  const __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  const __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (std::size_t b = 0; b < blocks; ++b, data += 64) {
+    const __m128i abef_before = abef;
+    const __m128i cdgh_before = cdgh;
+    __m128i w[4];  // words 4g..4g+3 of the schedule, for the last four groups g
+    for (int g = 0; g < 16; ++g) {
+      __m128i& words = w[g % 4];
+      if (g < 4) {
+        words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), byte_swap);
+      } else {
+        // W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], four words at a time.
+        const __m128i& prev1 = w[(g + 3) % 4];  // group g-1
+        const __m128i& prev2 = w[(g + 2) % 4];  // group g-2
+        __m128i x = _mm_sha256msg1_epu32(words, w[(g + 1) % 4]);  // groups g-4, g-3
+        x = _mm_add_epi32(x, _mm_alignr_epi8(prev1, prev2, 4));
+        words = _mm_sha256msg2_epu32(x, prev1);
+      }
+      __m128i message = _mm_add_epi32(words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRound[4 * g])));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+      message = _mm_shuffle_epi32(message, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, message);
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  }
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  dcba = _mm_blend_epi16(feba, dchg, 0xF0);
+  hgfe = _mm_alignr_epi8(dchg, feba, 8);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), dcba);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), hgfe);
+}
+
+bool cpu_has_sha_ni() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+  const bool sha = (ebx & (1u << 29)) != 0;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+  const bool sse41 = (ecx & (1u << 19)) != 0;
+  return sha && sse41;
+}
+#endif
+
+CompressFn compress_for(Sha256Kernel kernel) {
+#ifdef QSWEEP_SHA256_X86
+  static const bool sha_ni = cpu_has_sha_ni();
+  if (kernel == Sha256Kernel::best && sha_ni) return compress_sha_ni;
+#else
+  (void)kernel;
+#endif
+  return compress_portable;
+}
+
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
+std::string sha256_hex(std::string_view bytes, Sha256Kernel kernel) {
+  const CompressFn compress = compress_for(kernel);
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t n = bytes.size();
-  std::size_t pos = 0;
-  for (; pos + 64 <= n; pos += 64) compress(h, data + pos);
+  const std::size_t pos = n / 64 * 64;
+  compress(h, data, n / 64);
   std::array<unsigned char, 128> tail{};
   const std::size_t rest = n - pos;
   for (std::size_t i = 0; i < rest; ++i) tail[i] = data[pos + i];
@@ -60,8 +138,7 @@ std::string sha256_hex(std::string_view bytes) {
   const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
   for (int i = 0; i < 8; ++i)
     tail[tail_len - 1 - static_cast<std::size_t>(i)] = static_cast<unsigned char>(bits >> (8 * i));
-  compress(h, tail.data());
-  if (tail_len == 128) compress(h, tail.data() + 64);
+  compress(h, tail.data(), tail_len / 64);
   std::string out;
   out.reserve(64);
   for (std::uint32_t v : h) out += fmt::format("{:08x}", v);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "qsweep/backtest.hpp"
+#include "qsweep/cpus.hpp"
 #include "qsweep/error.hpp"
 
 namespace fs = std::filesystem;
@@ -64,7 +65,7 @@ BacktestRun run_backtest(const Config& config) {
   if (config.benchmark) {
     for (const std::string& t : make_strategy(config, *config.benchmark)->assets()) tickers.push_back(t);
   }
-  const MarketData data = MarketData::load(config.data_dir, tickers, LoadOptions{config.adjust_prices});
+  const MarketData data = MarketData::load(config.data_dir, tickers, LoadOptions{config.adjust_prices, /*checksum=*/false, available_cpus()});
   BacktestRun run;
   run.config = config;
   run.strategy = run_one(config, data, config.strategy);

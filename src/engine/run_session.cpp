@@ -208,10 +208,10 @@ void enqueue(std::vector<Order>& queue, std::span<const Order> orders) {
   std::size_t sell_slot = old_sells;
   std::size_t buy_slot = old_size + new_sells;
   for (const Order& o : orders) {
-    const bool sell = o.quantity < 0.0;
-    queue[sell ? sell_slot : buy_slot] = o;
+    const std::size_t sell = o.quantity < 0.0;
+    queue[buy_slot + (sell_slot - buy_slot) * sell] = o;  // arithmetic select: no branch
     sell_slot += sell;
-    buy_slot += !sell;
+    buy_slot += 1 - sell;
   }
 }
 

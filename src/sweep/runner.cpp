@@ -12,7 +12,6 @@
 #include <sstream>
 #include <thread>
 
-#include <sched.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -20,6 +19,7 @@
 
 #include "config/config_toml.hpp"
 #include "qsweep/backtest.hpp"
+#include "qsweep/cpus.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/sweep.hpp"
@@ -31,19 +31,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace qsweep {
-
-unsigned available_cpus() {
-  unsigned cpus = 0;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = static_cast<unsigned>(CPU_COUNT(&set));
-  if (cpus == 0) cpus = std::max(1u, std::thread::hardware_concurrency());
-  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
-    const long n = std::strtol(slurm, nullptr, 10);
-    if (n > 0) cpus = std::min(cpus, static_cast<unsigned>(n));
-  }
-  return cpus;
-}
 
 namespace sweep {
 namespace {
@@ -310,7 +297,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
   if (valid_ids.empty()) throw InputError(fmt::format("{}: no valid variant in the grid", path.string()));
 
   const MarketData data = MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
-                                           LoadOptions{base_config.adjust_prices, /*checksum=*/true});
+                                           LoadOptions{base_config.adjust_prices, /*checksum=*/true, threads});
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 

@@ -414,5 +414,32 @@ TEST(MarketData, LoadStopsAtTheFirstBadFile) {
   }
 }
 
+TEST(MarketData, LoadOnThreadsKeepsTickerOrderAndReportsTheFirstBadFileInThatOrder) {
+  const fs::path dir = fresh_temp_dir("md");
+  const std::vector<std::string> tickers = {"E", "D", "C", "B", "A"};
+  for (std::size_t i = 0; i < tickers.size(); ++i)
+    write_csv(dir, tickers[i] + ".csv", fmt::format("{}2020-01-02,{},{},{}\n", kHeader, i + 1, i + 1, i + 1));
+  for (const unsigned threads : {1u, 3u, 8u}) {
+    const MarketData data = MarketData::load(dir, tickers, LoadOptions{true, true, threads});
+    ASSERT_EQ(data.assets().size(), tickers.size());
+    for (std::size_t i = 0; i < tickers.size(); ++i) {
+      EXPECT_EQ(data.at(i).ticker, tickers[i]) << threads << " threads";
+      EXPECT_EQ(data.at(i).close, std::vector<double>{static_cast<double>(i + 1)});
+      EXPECT_EQ(data.at(i).sha256, sha256_hex(test::slurp(dir / (tickers[i] + ".csv"))));
+    }
+  }
+  // Two bad files: whatever thread reads first, the error is the one of the earlier ticker.
+  write_csv(dir, "B.csv", kHeader + "2020-01-02,1,1,x\n");
+  write_csv(dir, "D.csv", kHeader + "2020-01-02,1,1,-1\n");
+  for (const unsigned threads : {1u, 2u, 8u}) {
+    try {
+      MarketData::load(dir, tickers, LoadOptions{true, false, threads});
+      FAIL() << "expected InputError";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("D.csv:2")) << threads << " threads";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qsweep

@@ -95,10 +95,29 @@ TEST(SweepGrid, RankingDirection) {
   EXPECT_FALSE(higher_is_better("annual_volatility"));
 }
 
-TEST(Sha256, KnownVectors) {
-  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha256_hex(std::string(1000, 'a')), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+TEST(Sha256, KnownVectorsWithEveryKernel) {
+  // FIPS 180-2 examples (empty, one block, two blocks, a million 'a') and a 1,000-byte string.
+  for (const Sha256Kernel kernel : {Sha256Kernel::best, Sha256Kernel::portable}) {
+    SCOPED_TRACE(kernel == Sha256Kernel::best ? "best" : "portable");
+    EXPECT_EQ(sha256_hex("", kernel), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abc", kernel), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", kernel),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000, 'a'), kernel),
+              "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a'), kernel),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  }
+}
+
+TEST(Sha256, KernelsAgreeOnEveryLengthAroundTheBlockSize) {
+  std::string bytes;
+  std::uint32_t x = 12345;
+  for (std::size_t n = 0; n <= 300; ++n) {
+    EXPECT_EQ(sha256_hex(bytes), sha256_hex(bytes, Sha256Kernel::portable)) << n << " bytes";
+    x = x * 1664525u + 1013904223u;
+    bytes.push_back(static_cast<char>(x >> 24));
+  }
 }
 
 TEST(AvailableCpus, CappedBySlurmCpusPerTask) {
