@@ -239,7 +239,8 @@ ResultRow make_result_row(std::uint64_t id, const SessionResult& result, const P
 
 // --- Journal ---------------------------------------------------------------------------------
 
-Journal::Journal(fs::path path, std::uint64_t grid_size) : path_(std::move(path)), done_(grid_size, false) {
+Journal::Journal(fs::path path, std::uint64_t grid_size, bool keep_rows)
+    : path_(std::move(path)), done_(grid_size, false), keep_rows_(keep_rows) {
   std::error_code ec;
   if (fs::exists(path_, ec)) {
     std::string content = read_file(path_);
@@ -254,7 +255,9 @@ Journal::Journal(fs::path path, std::uint64_t grid_size) : path_(std::move(path)
     if (complete > 0 && content.substr(0, eol) != journal_header())
       throw InputError(fmt::format("{}: written by a different qsweep version (header differs); use --overwrite",
                                    path_.string()));
-    for (const ResultRow& row : read_all()) done_[row.id] = true;
+    std::vector<ResultRow> rows = read_all();
+    for (const ResultRow& row : rows) done_[row.id] = true;
+    if (keep_rows_) kept_ = std::move(rows);
   }
   const bool fresh = !fs::exists(path_, ec) || fs::file_size(path_, ec) == 0;
   file_ = std::fopen(path_.c_str(), "a");
@@ -278,6 +281,22 @@ void Journal::append(const ResultRow& row) {
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
     throw IoError(fmt::format("{}: write failed", path_.string()));
   done_[row.id] = true;
+  if (keep_rows_) {
+    ResultRow& kept = kept_.emplace_back(row);
+    for (auto& v : kept.values)
+      if (v && !std::isfinite(*v)) v.reset();  // as append_field writes it
+  }
+}
+
+std::vector<ResultRow> Journal::take_rows() {
+  if (!keep_rows_) return read_all();
+  std::vector<ResultRow> rows = std::move(kept_);
+  kept_.clear();
+  keep_rows_ = false;
+  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id < b.id; });
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id == b.id; }),
+             rows.end());
+  return rows;
 }
 
 void Journal::flush() {
@@ -359,10 +378,10 @@ std::shared_ptr<const PreparedSession> SessionPool::get(const SessionConfig& s, 
 }
 
 void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
-                  const Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
+                  Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
                   SessionPool& sessions) {
   const SweepGrid& grid = spec.grid;
-  std::vector<ResultRow> rows = journal.read_all();
+  std::vector<ResultRow> rows = journal.take_rows();
   {
     std::vector<bool> valid(grid.size(), false);
     for (std::uint64_t id : valid_ids) valid[id] = true;

@@ -50,7 +50,9 @@ ResultRow make_result_row(std::uint64_t id, const SessionResult& result, const P
 // resume. Keeps only a done-bitmap in memory. Not thread-safe: one writer.
 class Journal {
  public:
-  Journal(std::filesystem::path path, std::uint64_t grid_size);
+  // With `keep_rows`, the rows read at opening and those appended are also kept in memory, so
+  // take_rows() need not read the file back (for grids small enough to hold).
+  Journal(std::filesystem::path path, std::uint64_t grid_size, bool keep_rows);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -59,13 +61,19 @@ class Journal {
   void append(const ResultRow& row);
   void flush();  // to the OS (survives a killed process)
   void sync();   // to the disk (survives a crashed machine)
-  // Reads every row back, sorted by id. Throws InputError on a malformed line.
-  std::vector<ResultRow> read_all() const;
+  // Every row, sorted by id, each as the file holds it (non-finite statistics are empty). Kept
+  // rows are handed over (and no longer kept); otherwise they are read back from the file.
+  // Throws InputError on a malformed line.
+  std::vector<ResultRow> take_rows();
   const std::filesystem::path& path() const noexcept { return path_; }
 
  private:
+  std::vector<ResultRow> read_all() const;
+
   std::filesystem::path path_;
   std::vector<bool> done_;
+  bool keep_rows_;
+  std::vector<ResultRow> kept_;
   std::FILE* file_ = nullptr;
 };
 
@@ -86,7 +94,7 @@ class SessionPool {
 // `keep_curves` variants and the median one, re-run), sweep_summary.json (ranking, deflated
 // Sharpe, PBO) and report.html into `out`.
 void finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
-                  const std::function<Config(std::uint64_t)>& config_of, const Journal& journal,
+                  const std::function<Config(std::uint64_t)>& config_of, Journal& journal,
                   const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, SessionPool& sessions);
 
 }  // namespace qsweep::sweep

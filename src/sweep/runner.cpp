@@ -106,6 +106,9 @@ class VariantFactory {
 // Grids up to this many variants keep the configs their validation built, so that running them
 // does not build them again (a few KB each).
 constexpr std::uint64_t kKeepConfigsUpTo = 4096;
+// Grids up to this many variants keep their result rows in memory for the ranking, instead of
+// reading the journal back (about 1 KB each); larger ones stream them through the file.
+constexpr std::uint64_t kKeepRowsUpTo = 100000;
 
 // How often a running sweep forces its journal to disk.
 constexpr std::chrono::seconds kJournalSyncInterval{10};
@@ -328,7 +331,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
   write_file_atomic(manifest_path, manifest);
 
   // Earlier results (--resume) and the journal new ones are appended to.
-  Journal journal(out / "journal.csv", spec.grid.size());
+  Journal journal(out / "journal.csv", spec.grid.size(), /*keep_rows=*/spec.grid.size() <= kKeepRowsUpTo);
   std::vector<std::uint64_t> pending;
   for (std::uint64_t id : valid_ids)
     if (!journal.contains(id)) pending.push_back(id);

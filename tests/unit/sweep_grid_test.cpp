@@ -4,7 +4,9 @@
 #include "qsweep/error.hpp"
 #include "qsweep/sha256.hpp"
 #include "qsweep/sweep.hpp"
+#include "sweep/results_table.hpp"
 #include "sweep/sweep_internal.hpp"
+#include "test_support.hpp"
 
 namespace qsweep {
 namespace {
@@ -118,6 +120,62 @@ TEST(Sha256, KernelsAgreeOnEveryLengthAroundTheBlockSize) {
     x = x * 1664525u + 1013904223u;
     bytes.push_back(static_cast<char>(x >> 24));
   }
+}
+
+// Rows kept in memory and rows read back from the file are the same, before and after reopening
+// the journal (--resume): non-finite statistics come back empty either way.
+TEST(Journal, KeptRowsEqualTheRowsReadBack) {
+  const std::size_t n_values = sweep::result_columns().size();
+  auto row = [&](std::uint64_t id, double x) {
+    sweep::ResultRow r;
+    r.id = id;
+    for (std::size_t i = 0; i < n_values; ++i) r.values.emplace_back(x / static_cast<double>(i + 3));
+    r.values[1] = std::nullopt;
+    r.values[2] = std::numeric_limits<double>::infinity();
+    r.values[3] = -0.0;
+    r.observations = 10 + id;
+    r.block_sum = {x, -x / 7.0};
+    r.block_sumsq = {x * x, 1e-300};
+    return r;
+  };
+  auto same = [](const std::vector<sweep::ResultRow>& a, const std::vector<sweep::ResultRow>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].id, b[i].id);
+      ASSERT_EQ(a[i].values.size(), b[i].values.size());
+      for (std::size_t c = 0; c < a[i].values.size(); ++c) {
+        EXPECT_EQ(a[i].values[c].has_value(), b[i].values[c].has_value()) << i << "," << c;
+        if (a[i].values[c] && b[i].values[c]) {
+          EXPECT_EQ(*a[i].values[c], *b[i].values[c]);
+          EXPECT_EQ(std::signbit(*a[i].values[c]), std::signbit(*b[i].values[c]));
+        }
+      }
+      EXPECT_EQ(a[i].observations, b[i].observations);
+      EXPECT_EQ(a[i].block_sum, b[i].block_sum);
+      EXPECT_EQ(a[i].block_sumsq, b[i].block_sumsq);
+    }
+  };
+  const std::filesystem::path dir = test::fresh_temp_dir("journal");
+  std::vector<sweep::ResultRow> kept, read_back;
+  for (const bool keep : {true, false}) {
+    const std::filesystem::path path = dir / (keep ? "kept.csv" : "file.csv");
+    {
+      sweep::Journal journal(path, 10, keep);
+      for (std::uint64_t id : {7u, 2u, 5u}) journal.append(row(id, 0.1 * static_cast<double>(id) + 1.0 / 3.0));
+      journal.flush();
+    }
+    sweep::Journal reopened(path, 10, keep);  // as --resume opens it
+    EXPECT_TRUE(reopened.contains(5));
+    EXPECT_FALSE(reopened.contains(3));
+    reopened.append(row(3, 2.5));
+    reopened.flush();
+    (keep ? kept : read_back) = reopened.take_rows();
+  }
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0].id, 2u);
+  EXPECT_EQ(kept[3].id, 7u);
+  EXPECT_FALSE(kept[0].values[2].has_value());  // infinity: empty in the file
+  same(kept, read_back);
 }
 
 TEST(AvailableCpus, CappedBySlurmCpusPerTask) {
