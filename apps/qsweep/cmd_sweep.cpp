@@ -61,10 +61,8 @@ Command add_sweep(CLI::App& app) {
                  s.seconds > 0 ? s.asset_days / s.seconds : 0.0);
       fmt::print("{}", format_ranking(s.out_dir, 10));
     }
-    std::vector<std::string> warnings;
-    const std::string overfitting = format_overfitting(s.out_dir, warnings);
-    if (!opts->quiet) fmt::print("{}", overfitting);
-    for (const std::string& warning : warnings) fmt::print(stderr, "qsweep: warning: {}\n", warning);
+    if (!opts->quiet) fmt::print("{}", s.overfitting);
+    for (const std::string& warning : s.overfitting_warnings) fmt::print(stderr, "qsweep: warning: {}\n", warning);
     fmt::print("report: {}\n", (s.out_dir / "report.html").string());
     return 0;
   };

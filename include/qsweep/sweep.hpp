@@ -77,6 +77,9 @@ struct SweepSummary {
   double seconds = 0.0;            // wall time of the runs
   double asset_days = 0.0;         // assets × simulated days, summed over variants run
   std::filesystem::path out_dir;
+  // When the sweep finished: what format_overfitting() gives for out_dir, without reading it.
+  std::string overfitting;
+  std::vector<std::string> overfitting_warnings;
 };
 
 // Runs (or resumes) a sweep. Throws InputError for an invalid config or variant, IoError for

@@ -23,6 +23,7 @@
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
 #include "report/html_page.hpp"
+#include "report/sweep_report.hpp"
 #include "report/svg_chart.hpp"
 
 namespace fs = std::filesystem;
@@ -1057,13 +1058,21 @@ std::string page(const Sweep& s) {
 
 }  // namespace
 
-void write_sweep_report(const fs::path& sweep_dir, bool sync) {
-  std::error_code ec;
-  if (!fs::is_directory(sweep_dir, ec))
-    throw IoError(fmt::format("{}: no such sweep output folder", sweep_dir.string()));
+namespace {
+
+bool all_numbers_finite(const json& value) {
+  if (value.is_number_float()) return std::isfinite(value.get<double>());
+  if (value.is_structured())
+    for (const json& item : value)
+      if (!all_numbers_finite(item)) return false;
+  return true;
+}
+
+// `summary`: sweep_summary.json, parsed.
+void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, bool sync) {
   Sweep s;
   s.manifest = read_manifest(sweep_dir / "manifest.json");
-  s.summary = JsonDoc::load(sweep_dir / "sweep_summary.json");
+  s.summary = std::move(summary_doc);
   const JsonDoc& summary = s.summary;
   s.metric = metric_info(summary.string(summary.root, "", "rank_by"));
   if (const json* h = JsonDoc::find(summary.root, "higher_is_better"); h != nullptr) {
@@ -1079,5 +1088,32 @@ void write_sweep_report(const fs::path& sweep_dir, bool sync) {
   s.curves = read_curves(sweep_dir / "curves.csv");
   write_file_atomic(sweep_dir / "report.html", page(s), sync);
 }
+
+void check_sweep_dir(const fs::path& sweep_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(sweep_dir, ec))
+    throw IoError(fmt::format("{}: no such sweep output folder", sweep_dir.string()));
+}
+
+}  // namespace
+
+void write_sweep_report(const fs::path& sweep_dir, bool sync) {
+  check_sweep_dir(sweep_dir);
+  write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), sync);
+}
+
+namespace report {
+
+void write_sweep_report(const fs::path& sweep_dir, json summary, bool sync) {
+  check_sweep_dir(sweep_dir);
+  const fs::path path = sweep_dir / "sweep_summary.json";
+  if (!summary.is_object() || !all_numbers_finite(summary)) {
+    write_report(sweep_dir, JsonDoc::load(path), sync);
+    return;
+  }
+  write_report(sweep_dir, JsonDoc{path, std::move(summary)}, sync);
+}
+
+}  // namespace report
 
 }  // namespace qsweep

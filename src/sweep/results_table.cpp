@@ -14,7 +14,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/overfitting.hpp"
-#include "qsweep/report.hpp"
+#include "report/sweep_report.hpp"
 #include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -377,7 +377,7 @@ std::shared_ptr<const PreparedSession> SessionPool::get(const SessionConfig& s, 
   return slot;
 }
 
-void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
+json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
                   Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
                   SessionPool& sessions) {
   const SweepGrid& grid = spec.grid;
@@ -478,7 +478,8 @@ void finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   summary["ranking"] = ranking;
   summary["overfitting"] = overfitting_summary(rows, best_returns);
   write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n", /*sync=*/false);
-  write_sweep_report(out, /*sync=*/false);
+  report::write_sweep_report(out, summary, /*sync=*/false);
+  return summary;
 }
 
 }  // namespace qsweep::sweep

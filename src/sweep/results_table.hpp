@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
 #include "qsweep/market_data.hpp"
@@ -93,7 +95,8 @@ class SessionPool {
 // After every variant is done: writes results.csv (id order), curves.csv (equity of the top
 // `keep_curves` variants and the median one, re-run), sweep_summary.json (ranking, deflated
 // Sharpe, PBO) and report.html into `out`.
-void finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
+// Returns sweep_summary.json's content.
+nlohmann::json finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
                   const std::function<Config(std::uint64_t)>& config_of, Journal& journal,
                   const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, SessionPool& sessions);
 

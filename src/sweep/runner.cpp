@@ -426,8 +426,9 @@ SweepSummary run_sweep(const SweepOptions& options) {
   }
 
   // All variants done: the ranked table, overfitting statistics, curves and report.
-  finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal, valid_ids,
-               options.keep_curves, pool);
+  const json summary_json = finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal,
+                                     valid_ids, options.keep_curves, pool);
+  summary.overfitting = format_overfitting(summary_json, out / "sweep_summary.json", summary.overfitting_warnings);
   return summary;
 }
 

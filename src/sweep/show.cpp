@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
-#include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/sweep.hpp"
+#include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
 
@@ -16,7 +17,7 @@ namespace qsweep {
 namespace {
 
 // Splits one CSV line, honouring double quotes.
-std::vector<std::string> split_csv(const std::string& line) {
+std::vector<std::string> split_csv(std::string_view line) {
   std::vector<std::string> out(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -30,6 +31,24 @@ std::vector<std::string> split_csv(const std::string& line) {
     else out.back() += c;
   }
   return out;
+}
+
+// Field `col` (0-based) of a CSV line, unquoted; empty when the line has fewer fields.
+std::string field_at(std::string_view line, std::size_t col) {
+  std::size_t start = 0;
+  for (std::size_t c = 0; c < col; ++c) {
+    bool quoted = false;
+    std::size_t i = start;
+    for (; i < line.size() && (quoted || line[i] != ','); ++i)
+      if (line[i] == '"') quoted = !quoted;
+    if (i >= line.size()) return "";
+    start = i + 1;
+  }
+  std::size_t end = start;
+  bool quoted = false;
+  for (; end < line.size() && (quoted || line[end] != ','); ++end)
+    if (line[end] == '"') quoted = !quoted;
+  return split_csv(line.substr(start, end - start)).front();
 }
 
 std::optional<double> number(const std::string& s) {
@@ -54,23 +73,30 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     if (rank_by.empty()) rank_by = manifest.value("rank_by", "sharpe");
     for (const auto& d : manifest.at("grid")) swept.push_back(d.at("key").get<std::string>());
   }
-  std::istringstream in(read_file(results));
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = split_csv(line);
+  const std::string text = read_file(results);
+  std::vector<std::string_view> lines;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t eol = std::min(text.find('\n', pos), text.size());
+    if (eol > pos) lines.emplace_back(text.data() + pos, eol - pos);
+    pos = eol + 1;
+  }
+  if (lines.empty()) throw InputError(fmt::format("{}: empty file", results.string()));
+  const std::vector<std::string> header = split_csv(lines.front());
   const auto col = std::find(header.begin(), header.end(), rank_by);
   if (col == header.end()) throw InputError(fmt::format("{}: no column '{}'", results.string(), rank_by));
   const std::size_t rank_col = static_cast<std::size_t>(col - header.begin());
-  std::vector<std::vector<std::string>> rows;
-  while (std::getline(in, line))
-    if (!line.empty()) rows.push_back(split_csv(line));
+  // Ranked by the one column; only the rows shown are split in full.
+  std::vector<std::pair<std::optional<double>, std::string_view>> ranked;
+  for (std::size_t i = 1; i < lines.size(); ++i) ranked.emplace_back(number(field_at(lines[i], rank_col)), lines[i]);
   const bool higher = higher_is_better(rank_by);
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    const auto x = number(a[rank_col]);
-    const auto y = number(b[rank_col]);
+  std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+    const auto& x = a.first;
+    const auto& y = b.first;
     if (!x || !y) return x.has_value() && !y.has_value();
     return higher ? *x > *y : *x < *y;
   });
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t r = 0; r < std::min(top, ranked.size()); ++r) rows.push_back(split_csv(ranked[r].second));
 
   // Columns shown: rank, id, the swept parameters, then a few key statistics.
   std::vector<std::string> shown = {"id"};
@@ -92,12 +118,12 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     return fmt::format("{:.3f}", *x);
   };
   std::vector<std::size_t> width(shown.size());
-  const std::size_t n = std::min(top, rows.size());
+  const std::size_t n = rows.size();
   for (std::size_t c = 0; c < shown.size(); ++c) {
     width[c] = shown[c].size();
     for (std::size_t r = 0; r < n; ++r) width[c] = std::max(width[c], cell(rows[r], c).size());
   }
-  std::string out = fmt::format("top {} of {} variants by {} ({} is better)\n", n, rows.size(), rank_by,
+  std::string out = fmt::format("top {} of {} variants by {} ({} is better)\n", n, ranked.size(), rank_by,
                                 higher ? "higher" : "lower");
   out += fmt::format("{:>4}", "rank");
   for (std::size_t c = 0; c < shown.size(); ++c) out += fmt::format("  {:>{}}", shown[c], width[c]);
@@ -112,7 +138,11 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
 
 std::string format_overfitting(const fs::path& sweep_dir, std::vector<std::string>& warnings) {
   const fs::path path = sweep_dir / "sweep_summary.json";
-  const auto summary = nlohmann::json::parse(read_file(path), nullptr, false);
+  return sweep::format_overfitting(nlohmann::json::parse(read_file(path), nullptr, false), path, warnings);
+}
+
+std::string sweep::format_overfitting(const nlohmann::json& summary, const fs::path& path,
+                                      std::vector<std::string>& warnings) {
   if (summary.is_discarded() || !summary.is_object() || !summary.contains("overfitting"))
     throw InputError(fmt::format("{}: no overfitting section (is the sweep finished?)", path.string()));
   const auto& o = summary.at("overfitting");

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include "qsweep/sweep.hpp"
@@ -16,5 +17,8 @@ std::string toml_text(const toml::node& node);
 toml::table parse_value_text(const std::string& text);
 // Reads the [sweep] table of a parsed config. Throws InputError naming the key.
 SweepSpec spec_from_table(const toml::table& root, const std::filesystem::path& path);
+// format_overfitting() of a sweep_summary.json already parsed; `path` names it in errors.
+std::string format_overfitting(const nlohmann::json& summary, const std::filesystem::path& path,
+                               std::vector<std::string>& warnings);
 
 }  // namespace qsweep::sweep
