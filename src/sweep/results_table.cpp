@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <iterator>
+#include <thread>
 
 #include <unistd.h>
 
@@ -106,7 +107,9 @@ std::string csv_param(const std::string& toml) {
 }
 
 // Deflated Sharpe ratio of the best variant and PBO over all variants, from the rows' block sums.
-json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<double>& best_returns) {
+// The DSR of the best variant (daily returns `best_returns`) and the PBO on `threads` threads.
+json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<double>& best_returns,
+                         unsigned threads) {
   json j;
   j["trials"] = rows.size();
   std::vector<double> trial_sharpes;
@@ -163,7 +166,7 @@ json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<d
         blocks.sum_sq[b * rows.size() + n] = rows[n].block_sumsq[b];
       }
     PboOptions options;
-    options.threads = std::max(1u, available_cpus());
+    options.threads = std::max(1u, threads);
     const auto result = probability_of_backtest_overfitting(blocks, options);
     if (result) {
       pbo["value"] = result.value->probability;
@@ -379,7 +382,7 @@ std::shared_ptr<const PreparedSession> SessionPool::get(const SessionConfig& s, 
 
 json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::function<Config(std::uint64_t)>& config_of,
                   Journal& journal, const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
-                  SessionPool& sessions) {
+                  SessionPool& sessions, unsigned threads) {
   const SweepGrid& grid = spec.grid;
   std::vector<ResultRow> rows = journal.take_rows();
   {
@@ -425,36 +428,57 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   for (std::size_t i = 0; i < std::min(keep_curves, order.size()); ++i) curve_ids.push_back(rows[order[i]].id);
   const std::uint64_t median_id = rows[order[(order.size() - 1) / 2]].id;
   if (std::find(curve_ids.begin(), curve_ids.end(), median_id) == curve_ids.end()) curve_ids.push_back(median_id);
-  std::vector<SessionResult> curves;
-  std::vector<Day> dates;  // the union of the curves' dates
-  for (std::uint64_t id : curve_ids) {
-    const Config config = config_of(id);
+  std::vector<SessionResult> curves(curve_ids.size());
+  auto rerun = [&](std::size_t i) {
+    const Config config = config_of(curve_ids[i]);
     std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
     const std::shared_ptr<const PreparedSession> session = sessions.get(config.strategy, strategy->assets());
-    curves.push_back(run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false}));
-    std::vector<Day> merged;
-    std::set_union(dates.begin(), dates.end(), curves.back().dates.begin(), curves.back().dates.end(),
-                   std::back_inserter(merged));
-    dates.swap(merged);
-  }
+    curves[i] = run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false});
+  };
+  rerun(0);  // the best variant first: the deflated Sharpe ratio needs its returns
   std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
   const std::vector<double>& best_equity = curves.front().equity;
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
-  fmt::memory_buffer curves_text;
-  fmt::format_to(std::back_inserter(curves_text), "date");
-  for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
-  curves_text.push_back('\n');
-  std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
-  for (const Day day : dates) {
-    fmt::format_to(std::back_inserter(curves_text), "{}", format_date(day));
-    for (std::size_t c = 0; c < curves.size(); ++c) {
-      const SessionResult& curve = curves[c];
-      const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
-      append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
+
+  // curves.csv on a thread of its own while the overfitting statistics are computed.
+  std::exception_ptr curves_failure;
+  std::thread curves_writer([&] {
+    try {
+      for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
+      std::vector<Day> dates;  // the union of the curves' dates
+      for (const SessionResult& curve : curves) {
+        std::vector<Day> merged;
+        std::set_union(dates.begin(), dates.end(), curve.dates.begin(), curve.dates.end(), std::back_inserter(merged));
+        dates.swap(merged);
+      }
+      fmt::memory_buffer curves_text;
+      fmt::format_to(std::back_inserter(curves_text), "date");
+      for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
+      curves_text.push_back('\n');
+      std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
+      for (const Day day : dates) {
+        fmt::format_to(std::back_inserter(curves_text), "{}", format_date(day));
+        for (std::size_t c = 0; c < curves.size(); ++c) {
+          const SessionResult& curve = curves[c];
+          const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
+          append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
+        }
+        curves_text.push_back('\n');
+      }
+      write_file_atomic(out / "curves.csv", fmt::to_string(curves_text), /*sync=*/false);
+    } catch (...) {
+      curves_failure = std::current_exception();
     }
-    curves_text.push_back('\n');
+  });
+  json overfitting;
+  try {
+    overfitting = overfitting_summary(rows, best_returns, threads);
+  } catch (...) {
+    curves_writer.join();
+    throw;
   }
-  write_file_atomic(out / "curves.csv", fmt::to_string(curves_text), /*sync=*/false);
+  curves_writer.join();
+  if (curves_failure) std::rethrow_exception(curves_failure);
 
   // sweep_summary.json: the ranking and what the report needs.
   json summary;
@@ -476,7 +500,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
     ranking.push_back(entry);
   }
   summary["ranking"] = ranking;
-  summary["overfitting"] = overfitting_summary(rows, best_returns);
+  summary["overfitting"] = std::move(overfitting);
   write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n", /*sync=*/false);
   report::write_sweep_report(out, summary, /*sync=*/false);
   return summary;

@@ -94,10 +94,11 @@ class SessionPool {
 
 // After every variant is done: writes results.csv (id order), curves.csv (equity of the top
 // `keep_curves` variants and the median one, re-run), sweep_summary.json (ranking, deflated
-// Sharpe, PBO) and report.html into `out`.
-// Returns sweep_summary.json's content.
+// Sharpe, PBO) and report.html into `out`, on up to `threads` threads. Returns
+// sweep_summary.json's content.
 nlohmann::json finish_sweep(const std::filesystem::path& out, const SweepSpec& spec,
-                  const std::function<Config(std::uint64_t)>& config_of, Journal& journal,
-                  const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves, SessionPool& sessions);
+                            const std::function<Config(std::uint64_t)>& config_of, Journal& journal,
+                            const std::vector<std::uint64_t>& valid_ids, std::size_t keep_curves,
+                            SessionPool& sessions, unsigned threads);
 
 }  // namespace qsweep::sweep

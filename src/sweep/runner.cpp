@@ -427,7 +427,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
 
   // All variants done: the ranked table, overfitting statistics, curves and report.
   const json summary_json = finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal,
-                                     valid_ids, options.keep_curves, pool);
+                                     valid_ids, options.keep_curves, pool, threads);
   summary.overfitting = format_overfitting(summary_json, out / "sweep_summary.json", summary.overfitting_warnings);
   return summary;
 }
