@@ -1,6 +1,7 @@
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <limits>
+#include <cstdint>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -25,7 +26,7 @@ class SessionHistory final : public PriceHistory {
 struct Order {
   AssetIndex asset;
   double quantity;
-  Day created = 0;  // the decision day (set after sizing)
+  Day created = 0;  // the decision day
 };
 
 // Portfolio state and the broker's fill rules. Positions are kept in QSTrader's insertion
@@ -63,7 +64,8 @@ class Portfolio {
       return qstrader ? fee(std::nearbyint(price * q)) : fee(price * q);
     };
     double commission = commission_for(quantity);
-    if (!qstrader && config_.long_only && quantity > 0.0 && price * quantity + commission > cash_) {
+    // One branch (buys and sells alternate unpredictably); rarely taken.
+    if (!qstrader & config_.long_only & (quantity > 0.0) & (price * quantity + commission > cash_)) {
       const double rate = 1.0 + (config_.fees.model == FeeModelKind::percent ? config_.fees.commission + config_.fees.tax : 0.0);
       // The largest whole quantity whose cost, fees included, fits in cash.
       double affordable = std::floor(std::max(cash_, 0.0) / (price * rate));
@@ -108,13 +110,15 @@ class OrderSizer {
               [&](AssetIndex x, AssetIndex y) { return session.tickers()[x] < session.tickers()[y]; });
     weighted_.resize(by_ticker_.size());
     targets_.resize(by_ticker_.size());
+    orders_.resize(by_ticker_.size());
   }
 
   // `equity` is the portfolio's total equity now; `price_of(a)` the price used for sizing.
   // Only weighted assets need a division; every asset then gets its order in ticker order.
+  // The orders, valid until the next call, are stamped with the decision day `day`.
   template <class PriceOf>
-  void size(std::span<const double> weights, const Portfolio& portfolio, double equity, PriceOf&& price_of,
-            std::vector<Order>& orders) {
+  std::span<const Order> size(std::span<const double> weights, const Portfolio& portfolio, double equity,
+                              PriceOf&& price_of, Day day) {
     // The weighted assets in ticker order. Skipping zero weights leaves the sums below exact:
     // a sum started at +0.0 is unchanged by adding ±0.0.
     std::size_t n_weighted = 0;
@@ -152,14 +156,13 @@ class OrderSizer {
     }
     // One slot per asset; an order is kept when it is a non-zero change to a finite target (no
     // usable price leaves the holding alone).
-    orders.resize(by_ticker_.size());
     std::size_t count = 0;
     for (const AssetIndex a : by_ticker_) {
       const double delta = targets_[a] - portfolio.quantity(a);
-      orders[count] = {a, delta};
+      orders_[count] = {a, delta, day};
       count += static_cast<std::size_t>(std::isfinite(targets_[a]) & (delta != 0.0));
     }
-    orders.resize(count);
+    return {orders_.data(), count};
   }
 
  private:
@@ -167,16 +170,22 @@ class OrderSizer {
   std::vector<AssetIndex> by_ticker_;
   std::vector<AssetIndex> weighted_;  // scratch: assets with a non-zero weight, in ticker order
   std::vector<double> targets_;       // scratch: target quantity of each asset
+  std::vector<Order> orders_;         // one slot per asset; the first `count` are the orders
 };
 
 void check_weights(const PreparedSession& session, const SessionConfig& config, std::span<const double> weights,
                    Day day) {
-  // One branch-free pass over all weights (NaN fails both comparisons); the slow pass below only
-  // finds what to report.
-  const double lowest = config.long_only ? 0.0 : -std::numeric_limits<double>::max();
-  bool valid = true;
-  for (const double w : weights) valid &= (w >= lowest) & (w <= std::numeric_limits<double>::max());
-  if (valid) return;
+  // One branch-free pass over the weights' bits (integer SIMD); the slow pass below only finds
+  // what to report. Non-finite: all exponent bits set. Negative: sign set and not -0.0.
+  const std::uint64_t long_only = config.long_only ? 1 : 0;
+  std::uint64_t bad = 0;
+  for (const double w : weights) {
+    const auto bits = std::bit_cast<std::uint64_t>(w);
+    const std::uint64_t non_finite = ((bits >> 52) & 0x7ff) == 0x7ff;
+    const std::uint64_t negative = (bits >> 63) & static_cast<std::uint64_t>((bits << 1) != 0);
+    bad |= non_finite | (negative & long_only);
+  }
+  if (bad == 0) return;
   for (AssetIndex a = 0; a < weights.size(); ++a) {
     if (!std::isfinite(weights[a])) {
       throw InputError(fmt::format("{}: strategy '{}' returned a non-finite weight for {} on {}",
@@ -242,7 +251,6 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
   Portfolio portfolio(session, config, result, record);
   OrderSizer sizer(session, config);
   std::vector<Order> queue;  // sells first, then buys (see enqueue)
-  std::vector<Order> orders;
   std::vector<Order> deferred;
   std::vector<double> weights(n_assets, 0.0);
   std::vector<AssetIndex> universe;
@@ -276,7 +284,8 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.
-      for (AssetIndex a = 0; a < n_assets; ++a) weights[a] = tradable[a] ? weights[a] : 0.0;
+      if (universe.size() < n_assets)
+        for (AssetIndex a = 0; a < n_assets; ++a) weights[a] = tradable[a] ? weights[a] : 0.0;
     }
     if (record.rebalances) result.rebalances.push_back({days[t], weights});
   };
@@ -329,8 +338,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       decide(t, static_cast<std::ptrdiff_t>(t) - 1, t);
       auto open_price = [&](AssetIndex a) { return session.open_price(a, t); };
       const double equity = portfolio.market_value(open_price) + portfolio.cash();
-      sizer.size(weights, portfolio, equity, open_price, orders);
-      for (Order& o : orders) o.created = days[t];
+      const std::span<const Order> orders = sizer.size(weights, portfolio, equity, open_price, days[t]);
       // Filled at once, one by one in ticker order (QSTrader: no sells-first sort here). Strict:
       // an asset with no bar today is queued until its next bar.
       deferred.clear();
@@ -376,8 +384,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     while (next_rebalance < schedule.size() && schedule[next_rebalance] < t) ++next_rebalance;
     if (next_rebalance < schedule.size() && schedule[next_rebalance] == t) {
       decide(t, static_cast<std::ptrdiff_t>(t), t + 1);
-      sizer.size(weights, portfolio, equity, close_price, orders);
-      for (Order& o : orders) o.created = days[t];
+      const std::span<const Order> orders = sizer.size(weights, portfolio, equity, close_price, days[t]);
       if (!qstrader) queue.clear();  // strict: a new decision replaces unfilled orders
       enqueue(queue, orders);
     }

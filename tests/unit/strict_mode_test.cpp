@@ -5,6 +5,7 @@
 // and the holdings; orders fill at the next simulated day's open, sells first.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
+#include "qsweep/error.hpp"
 #include "qsweep/market_data.hpp"
 #include "qsweep/stats.hpp"
 #include "qsweep/strategy.hpp"
@@ -595,6 +597,55 @@ TEST(StrictMode, StatisticsAnnualiseOverCalendarTime) {
   const PerformanceStats q = compute_performance(dates, equity, Mode::qstrader);
   EXPECT_DOUBLE_EQ(q.periods_per_year, 252.0);
   EXPECT_NEAR(*q.cagr / (std::pow(1.21, 63.0) - 1.0), 1.0, 1e-12);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weight checks: the engine rejects what a strategy must never return, naming asset and day.
+
+// Returns the same weights at every rebalance.
+class ConstantWeights final : public Strategy {
+ public:
+  explicit ConstantWeights(std::vector<double> weights) : weights_(std::move(weights)) {}
+  std::vector<std::string> assets() const override { return {"A", "B"}; }
+  void target_weights(const DecisionContext&, std::span<double> weights) override {
+    std::copy(weights_.begin(), weights_.end(), weights.begin());
+  }
+
+ private:
+  std::vector<double> weights_;
+};
+
+TEST(WeightCheck, RejectsNonFiniteWeightsAndNegativeOnesWhenLongOnly) {
+  const MarketData data = holiday_market();
+  for (const bool long_only : {true, false}) {
+    SessionConfig config = session_config(Mode::strict, "2024-01-08", "2024-01-12", RebalanceFrequency::daily,
+                                          fixed_weights({{"A", 1.0}}), 10000);
+    config.long_only = long_only;
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const double bad : {std::nan(""), inf, -inf}) {
+      ConstantWeights strategy({0.5, bad});
+      try {
+        run(data, config, strategy);
+        ADD_FAILURE() << "weight " << bad << " accepted";
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("non-finite weight for B on 2024-01-08"), std::string::npos) << e.what();
+      }
+    }
+    ConstantWeights negative({-0.25, 0.5});
+    if (long_only) {
+      try {
+        run(data, config, negative);
+        ADD_FAILURE() << "negative weight accepted in a long-only session";
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("negative weight for A on 2024-01-08"), std::string::npos) << e.what();
+      }
+    } else {
+      EXPECT_NO_THROW(run(data, config, negative));
+    }
+    // -0.0 is a zero weight, not a negative one; the largest finite weight is finite.
+    ConstantWeights signed_zero({-0.0, std::numeric_limits<double>::max()});
+    EXPECT_NO_THROW(run(data, config, signed_zero)) << (long_only ? "long-only" : "long/short");
+  }
 }
 
 }  // namespace
