@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -144,6 +146,54 @@ class MomentumRanking {
   std::vector<std::size_t> counts_;
 };
 
+// One signal value per asset at each close rebalance day of a session, shared by every run with
+// the same signal and window: signal(closes) of the asset's history through that close (as the
+// strategy's PriceHistory gives it), NaN while the asset has no history.
+class SignalTable {
+ public:
+  template <class Signal>
+  static SignalTable build(const PreparedSession& s, const Signal& signal) {
+    SignalTable table;
+    table.assets_ = s.asset_count();
+    table.row_of_day_.assign(s.day_count(), -1);
+    std::ptrdiff_t rows = 0;
+    for (const std::size_t t : s.rebalance_days()) {
+      table.row_of_day_[t] = rows++;
+      for (AssetIndex a = 0; a < s.asset_count(); ++a) {
+        const std::span<const double> closes = s.history(a, static_cast<std::ptrdiff_t>(t));
+        table.values_.push_back(closes.empty() ? std::numeric_limits<double>::quiet_NaN() : signal(closes));
+      }
+    }
+    return table;
+  }
+
+  // The values at close rebalance day index t (one per asset), or null when t is not one.
+  const double* row(std::size_t t) const noexcept {
+    const std::ptrdiff_t r = row_of_day_[t];
+    return r < 0 ? nullptr : values_.data() + static_cast<std::size_t>(r) * assets_;
+  }
+
+ private:
+  std::size_t assets_ = 0;
+  std::vector<std::ptrdiff_t> row_of_day_;  // -1: not a close rebalance day
+  std::vector<double> values_;              // rows × assets
+};
+
+// Whether `ctx` can use shared tables: a cache is there, and the decision is at a close (the
+// history then ends on the decision day).
+bool at_close_with_cache(const DecisionContext& ctx) {
+  return ctx.indicators != nullptr && ctx.closes_seen == ctx.day_index + 1;
+}
+
+// The shared table of `name` (e.g. "sma") with window `lookback` for the session of `ctx`.
+template <class Signal>
+std::shared_ptr<const SignalTable> signal_table(const DecisionContext& ctx, const char* name, std::size_t lookback,
+                                                Signal signal) {
+  return ctx.indicators->get<SignalTable>(fmt::format("{}:{}", name, lookback), [signal](const PreparedSession& s) {
+    return SignalTable::build(s, signal);
+  });
+}
+
 // Constant target weights at every rebalance (QSTrader's FixedSignalsAlphaModel).
 class FixedWeights final : public Strategy {
  public:
@@ -195,8 +245,8 @@ class Momentum final : public Strategy {
     if (ctx.closes_seen < lookback_) return;
     const double weight = 1.0 / static_cast<double>(top_n_);
     // At a close rebalance, the ranking is shared by all runs of the session with this lookback.
-    if (ctx.indicators != nullptr && ctx.closes_seen == ctx.day_index + 1) {
-      if (!table_) {
+    if (at_close_with_cache(ctx)) {
+      if (!table_) {  // one session per strategy instance: fetched once
         const std::size_t lookback = lookback_;
         table_ = ctx.indicators->get<MomentumRanking>(
             fmt::format("momentum_ranking:{}", lookback_), [lookback, cache = ctx.indicators](const PreparedSession& s) {
@@ -206,7 +256,7 @@ class Momentum final : public Strategy {
       }
       const std::span<const AssetIndex> ranked = table_->ranked(ctx.day_index);
       for (std::size_t i = 0; i < std::min(top_n_, ranked.size()); ++i) weights[ranked[i]] = weight;
-      return;
+      if (!ranked.empty()) return;  // else not a scheduled day (or no universe): computed below
     }
     ranked_.clear();
     for (AssetIndex a : ctx.universe) ranked_.push_back({momentum_signal(ctx.history->closes(a), lookback_), a});
@@ -243,10 +293,25 @@ class SmaTrend final : public Strategy {
   std::vector<std::string> assets() const override { return assets_; }
   void target_weights(const DecisionContext& ctx, std::span<double> weights) override {
     if (ctx.closes_seen < slow_) return;
+    // At a close rebalance, the averages come from tables shared by all runs of the session.
+    const double* fast = nullptr;
+    const double* slow = nullptr;
+    if (at_close_with_cache(ctx)) {
+      if (!fast_table_) {  // one session per strategy instance: fetched once
+        fast_table_ = signal_table(ctx, "sma", fast_, [n = fast_](auto closes) { return sma_signal(closes, n); });
+        slow_table_ = signal_table(ctx, "sma", slow_, [n = slow_](auto closes) { return sma_signal(closes, n); });
+      }
+      fast = fast_table_->row(ctx.day_index);
+      slow = slow_table_->row(ctx.day_index);
+    }
     std::size_t held = 0;
     for (AssetIndex a : ctx.universe) {
-      const std::span<const double> closes = ctx.history->closes(a);
-      if (closes.empty() || !(sma_signal(closes, fast_) > sma_signal(closes, slow_))) continue;
+      if (fast != nullptr && slow != nullptr) {
+        if (!(fast[a] > slow[a])) continue;  // NaN (no history yet) holds nothing
+      } else {
+        const std::span<const double> closes = ctx.history->closes(a);
+        if (closes.empty() || !(sma_signal(closes, fast_) > sma_signal(closes, slow_))) continue;
+      }
       weights[a] = 1.0;
       ++held;
     }
@@ -260,6 +325,8 @@ class SmaTrend final : public Strategy {
   std::vector<std::string> assets_;
   std::size_t fast_;
   std::size_t slow_;
+  std::shared_ptr<const SignalTable> fast_table_;  // kept alive while their rows are read
+  std::shared_ptr<const SignalTable> slow_table_;
 };
 
 // Risk parity without correlations: weights proportional to 1/σ over the universe, σ being
@@ -272,9 +339,18 @@ class InverseVolatility final : public Strategy {
   std::vector<std::string> assets() const override { return assets_; }
   void target_weights(const DecisionContext& ctx, std::span<double> weights) override {
     if (ctx.closes_seen < lookback_) return;
+    // At a close rebalance, the volatilities come from a table shared by all runs of the session.
+    const double* shared = nullptr;
+    if (at_close_with_cache(ctx)) {
+      if (!table_)  // one session per strategy instance: fetched once
+        table_ = signal_table(ctx, "volatility", lookback_,
+                              [n = lookback_](auto closes) { return volatility_signal(closes, n); });
+      shared = table_->row(ctx.day_index);
+    }
     double total = 0.0;
     for (AssetIndex a : ctx.universe) {
-      const double vol = volatility_signal(ctx.history->closes(a), lookback_);
+      // No history yet: NaN in the table, 0 computed here; neither gets a weight.
+      const double vol = shared != nullptr ? shared[a] : volatility_signal(ctx.history->closes(a), lookback_);
       if (!(vol > 0.0) || !std::isfinite(vol)) continue;
       weights[a] = 1.0 / vol;
       total += weights[a];
@@ -286,6 +362,7 @@ class InverseVolatility final : public Strategy {
  private:
   std::vector<std::string> assets_;
   std::size_t lookback_;
+  std::shared_ptr<const SignalTable> table_;
 };
 
 }  // namespace

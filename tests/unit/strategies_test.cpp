@@ -1,15 +1,21 @@
 // The built-in sma_trend and inverse_volatility strategies on hand-made price histories whose
-// weights are computed by hand.
+// weights are computed by hand; and every built-in strategy giving the same weights from the
+// indicator tables a sweep shares as from its own computation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "qsweep/config.hpp"
+#include "qsweep/engine.hpp"
 #include "qsweep/error.hpp"
+#include "qsweep/market_data.hpp"
 #include "qsweep/strategy.hpp"
 #include "strategy/builtin.hpp"
 
@@ -198,6 +204,91 @@ TEST(InverseVolatility, RejectsBadParameters) {
   const auto twice = error_of(
       "inverse_volatility", {{"assets", std::vector<std::string>{"A", "A"}}, {"lookback", std::int64_t{2}}});
   EXPECT_NE(twice.find("strategy.assets"), std::string::npos) << twice;
+}
+
+// The closes a session's strategies see at the close of day index `last`.
+class SessionCloses final : public PriceHistory {
+ public:
+  SessionCloses(const PreparedSession& session, std::size_t last) : session_(session), last_(last) {}
+  std::span<const double> closes(AssetIndex a) const override {
+    return session_.history(a, static_cast<std::ptrdiff_t>(last_));
+  }
+
+ private:
+  const PreparedSession& session_;
+  std::size_t last_;
+};
+
+// Four assets on the weekdays of 2024-01-01 .. 2024-03-24 with uneven moves; C's data starts on
+// 2024-01-29 (it joins the universe on 2024-02-07), D's ends on 2024-03-04.
+MarketData uneven_market() {
+  MarketData data;
+  const char* names[] = {"A", "B", "C", "D"};
+  for (std::size_t a = 0; a < 4; ++a) {
+    AssetSeries s;
+    s.ticker = names[a];
+    s.path = s.ticker + ".csv";
+    double price = 50.0 + 10.0 * static_cast<double>(a);
+    Day d = *parse_iso_date("2024-01-01");
+    for (std::size_t i = 0; i < 84; ++i, ++d) {
+      if (!is_weekday(d)) continue;
+      price *= 1.0 + 0.03 * std::sin(0.7 * static_cast<double>(i) + static_cast<double>(a)) -
+               0.004 * static_cast<double>(a);
+      if ((a == 2 && i < 28) || (a == 3 && i > 63)) continue;
+      s.dates.push_back(d);
+      s.open.push_back(price * 0.995);
+      s.close.push_back(price);
+    }
+    data.add(std::move(s));
+  }
+  return data;
+}
+
+TEST(IndicatorTables, EveryBuiltinGivesTheSameWeightsAsWithoutThem) {
+  const MarketData data = uneven_market();
+  const std::vector<std::pair<std::string, std::map<std::string, ParamValue>>> strategies = {
+      {"momentum", {{"assets", tickers(4)}, {"lookback", std::int64_t{5}}, {"top_n", std::int64_t{2}}}},
+      {"sma_trend", {{"assets", tickers(4)}, {"fast", std::int64_t{3}}, {"slow", std::int64_t{7}}}},
+      {"inverse_volatility", {{"assets", tickers(4)}, {"lookback", std::int64_t{6}}}},
+  };
+  for (const Mode mode : {Mode::strict, Mode::qstrader}) {
+    for (const auto& [kind, params] : strategies) {
+      SCOPED_TRACE(kind + (mode == Mode::strict ? " strict" : " qstrader"));
+      SessionConfig config;
+      config.label = "strategy";
+      config.mode = mode;
+      config.start = *parse_iso_date("2024-01-01");
+      config.end = *parse_iso_date("2024-03-22");
+      config.rebalance = RebalanceFrequency::daily;
+      config.universe_entries = {{"C", *parse_iso_date("2024-02-07")}};
+      config.strategy = StrategyParams(kind, "strategy", "test.toml", params);
+      const std::unique_ptr<Strategy> with_tables = StrategyRegistry::global().create(config.strategy);
+      const std::unique_ptr<Strategy> without = StrategyRegistry::global().create(config.strategy);
+      const PreparedSession session(data, config, with_tables->assets());
+      std::vector<AssetIndex> universe;
+      std::size_t weighted_days = 0;
+      for (const std::size_t t : session.rebalance_days()) {
+        session.universe_at(t, universe);
+        const SessionCloses history(session, t);
+        DecisionContext ctx;
+        ctx.day = session.days()[t];
+        ctx.day_index = t;
+        ctx.closes_seen = t + 1;
+        ctx.universe = universe;
+        ctx.history = &history;
+        std::vector<double> shared(4, 0.0), own(4, 0.0);
+        ctx.indicators = &session.indicators();
+        with_tables->target_weights(ctx, shared);
+        ctx.indicators = nullptr;
+        without->target_weights(ctx, own);
+        for (std::size_t a = 0; a < 4; ++a)
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(shared[a]), std::bit_cast<std::uint64_t>(own[a]))
+              << format_date(ctx.day) << " asset " << a << ": " << shared[a] << " vs " << own[a];
+        weighted_days += std::any_of(own.begin(), own.end(), [](double w) { return w != 0.0; });
+      }
+      EXPECT_GT(weighted_days, 30u);  // the comparison is not vacuous
+    }
+  }
 }
 
 }  // namespace
