@@ -1,14 +1,12 @@
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <exception>
+#include <functional>
 #include <optional>
 #include <system_error>
-#include <thread>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -20,6 +18,7 @@
 #include "qsweep/file_io.hpp"
 #include "qsweep/market_data.hpp"
 #include "qsweep/sha256.hpp"
+#include "core/parallel.hpp"
 
 namespace fs = std::filesystem;
 
@@ -326,33 +325,20 @@ MarketData MarketData::load(const fs::path& dir, const std::vector<std::string>&
   std::vector<std::string> unique;
   for (const std::string& ticker : tickers)
     if (std::find(unique.begin(), unique.end(), ticker) == unique.end()) unique.push_back(ticker);
-  // Each file is read by one thread into its own slot; the first error in ticker order wins.
+  // Each file is read by one task into its own slot; the first error in ticker order wins.
   std::vector<std::optional<AssetSeries>> series(unique.size());
-  std::vector<std::exception_ptr> errors(unique.size());
-  std::atomic<std::size_t> next{0};
-  auto read_files = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < unique.size();) {
-      try {
-        const fs::path path = dir / (unique[i] + ".csv");
-        if (!fs::exists(path))
-          throw InputError(fmt::format("{}: no data file for asset '{}'", path.string(), unique[i]));
-        series[i] = load_asset_csv(path, unique[i], options);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  const std::size_t n_threads = std::clamp<std::size_t>(options.threads, 1, std::max<std::size_t>(1, unique.size()));
-  for (std::size_t t = 1; t < n_threads; ++t) helpers.emplace_back(read_files);
-  read_files();
-  for (std::thread& t : helpers) t.join();
+  std::vector<std::function<void()>> tasks;
+  for (std::size_t i = 0; i < unique.size(); ++i) {
+    tasks.emplace_back([&, i] {
+      const fs::path path = dir / (unique[i] + ".csv");
+      if (!fs::exists(path)) throw InputError(fmt::format("{}: no data file for asset '{}'", path.string(), unique[i]));
+      series[i] = load_asset_csv(path, unique[i], options);
+    });
+  }
+  run_tasks(tasks, options.threads);
 
   MarketData data;
-  for (std::size_t i = 0; i < unique.size(); ++i) {
-    if (errors[i]) std::rethrow_exception(errors[i]);
-    data.add(std::move(*series[i]));
-  }
+  for (std::optional<AssetSeries>& s : series) data.add(std::move(*s));
   return data;
 }
 

@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "core/parallel.hpp"
 #include "qsweep/backtest.hpp"
 #include "qsweep/cpus.hpp"
 #include "qsweep/error.hpp"
@@ -68,9 +71,11 @@ BacktestRun run_backtest(const Config& config) {
   const MarketData data = MarketData::load(config.data_dir, tickers, LoadOptions{config.adjust_prices, /*checksum=*/false, available_cpus()});
   BacktestRun run;
   run.config = config;
-  run.strategy = run_one(config, data, config.strategy);
+  // The two sessions are independent: run side by side.
+  std::vector<std::function<void()>> sessions = {[&] { run.strategy = run_one(config, data, config.strategy); }};
+  if (config.benchmark) sessions.emplace_back([&] { run.benchmark = run_one(config, data, *config.benchmark); });
+  run_tasks(sessions, available_cpus());
   if (config.benchmark) {
-    run.benchmark = run_one(config, data, *config.benchmark);
     run.relative = compute_relative_stats(run.strategy.result.dates, run.strategy.result.equity,
                                           run.benchmark->result.dates, run.benchmark->result.equity,
                                           run.strategy.stats.periods_per_year);

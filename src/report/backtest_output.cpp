@@ -1,12 +1,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <vector>
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "core/parallel.hpp"
 #include "qsweep/backtest.hpp"
+#include "qsweep/cpus.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
@@ -531,23 +535,32 @@ std::string summary_table(const BacktestRun& run) {
 void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
   // The folder rename is the commit point: its files need no temporary names or fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
-    write_new_file(dir / "equity.csv", equity_csv(run.strategy.result));
-    write_new_file(dir / "fills.csv", fills_csv(run.strategy.result));
-    write_new_file(dir / "positions.csv", positions_csv(run.strategy.result));
-    if (run.benchmark) {
-      write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
-      write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
-    }
-    const report::RunRolling rolling = report::rolling_of(run);
-    const std::string summary = report::summary_json(run, rolling);
-    write_new_file(dir / "summary.json", summary);
-    write_new_file(dir / "statistics.json", statistics_json(run));
-    write_new_file(dir / "weights.csv", weights_csv(run.strategy.result));
-    // report.html from the values just written, as `qsweep report` would render the folder.
-    if (const auto html = report::backtest_report_from_run(run, summary, rolling))
-      write_new_file(dir / "report.html", *html);
-    else
-      write_backtest_report(dir, /*sync=*/false);  // reads the files above
+    // Three independent groups of files, written side by side. report.html is rendered from
+    // the values summary.json holds, as `qsweep report` would render the folder.
+    bool report_written = false;
+    const std::vector<std::function<void()>> tasks = {
+        [&] {
+          const report::RunRolling rolling = report::rolling_of(run);
+          const std::string summary = report::summary_json(run, rolling);
+          write_new_file(dir / "summary.json", summary);
+          if (const auto html = report::backtest_report_from_run(run, summary, rolling)) {
+            write_new_file(dir / "report.html", *html);
+            report_written = true;
+          }
+        },
+        [&] { write_new_file(dir / "statistics.json", statistics_json(run)); },
+        [&] {
+          write_new_file(dir / "equity.csv", equity_csv(run.strategy.result));
+          write_new_file(dir / "fills.csv", fills_csv(run.strategy.result));
+          write_new_file(dir / "positions.csv", positions_csv(run.strategy.result));
+          if (run.benchmark) {
+            write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
+            write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
+          }
+          write_new_file(dir / "weights.csv", weights_csv(run.strategy.result));
+        }};
+    run_tasks(tasks, available_cpus());
+    if (!report_written) write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
 }
 
