@@ -4,13 +4,14 @@
 #include <charconv>
 #include <cmath>
 #include <iterator>
-#include <thread>
 
 #include <unistd.h>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/parallel.hpp"
 #include "qsweep/backtest.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
@@ -62,7 +63,7 @@ const std::vector<Column>& columns() {
 // undefined or not finite.
 void append_field(fmt::memory_buffer& out, const std::optional<double>& v) {
   out.push_back(',');
-  if (v && std::isfinite(*v)) fmt::format_to(std::back_inserter(out), "{}", *v);
+  if (v && std::isfinite(*v)) fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), *v);
 }
 
 bool parse_number(std::string_view text, double& out) {
@@ -90,10 +91,12 @@ std::string journal_header() {
   return h + ",observations,block_sum,block_sumsq";
 }
 
-std::string join_numbers(const std::vector<double>& values) {
-  std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) out += fmt::format("{}{}", i ? ";" : "", values[i]);
-  return out;
+// Appends the values separated by ';'.
+void append_numbers(fmt::memory_buffer& out, const std::vector<double>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(';');
+    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), values[i]);
+  }
 }
 
 // A parameter's TOML text as a CSV field: strings unquoted, anything with a comma quoted.
@@ -281,10 +284,13 @@ Journal::~Journal() {
 
 void Journal::append(const ResultRow& row) {
   fmt::memory_buffer line;
-  fmt::format_to(std::back_inserter(line), "{}", row.id);
+  fmt::format_to(std::back_inserter(line), FMT_COMPILE("{}"), row.id);
   for (const auto& v : row.values) append_field(line, v);
-  fmt::format_to(std::back_inserter(line), ",{},{},{}\n", row.observations, join_numbers(row.block_sum),
-                 join_numbers(row.block_sumsq));
+  fmt::format_to(std::back_inserter(line), FMT_COMPILE(",{},"), row.observations);
+  append_numbers(line, row.block_sum);
+  line.push_back(',');
+  append_numbers(line, row.block_sumsq);
+  line.push_back('\n');
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
     throw IoError(fmt::format("{}: write failed", path_.string()));
   done_[row.id] = true;
@@ -367,7 +373,7 @@ namespace {
 
 // The fields of a session that shape its PreparedSession (calendar, prices, schedule).
 std::string session_key(const SessionConfig& s, const std::vector<std::string>& tickers) {
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", s.start, s.end, s.burn_in ? *s.burn_in : -1,
+  std::string key = fmt::format(FMT_COMPILE("{}|{}|{}|{}|{}|{}"), s.start, s.end, s.burn_in ? *s.burn_in : -1,
                                 static_cast<int>(s.rebalance), s.weekday, static_cast<int>(s.mode));
   for (const auto& [t, d] : s.universe_entries) key += fmt::format("|u{}={}", t, d);
   for (const std::string& t : tickers) key += "|" + t;
@@ -405,7 +411,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   for (const std::string& c : result_columns()) fmt::format_to(csv_out, ",{}", c);
   csv.push_back('\n');
   for (const ResultRow& r : rows) {
-    fmt::format_to(csv_out, "{},{}", r.id, grid.variant_hash(r.id));
+    fmt::format_to(csv_out, FMT_COMPILE("{},{}"), r.id, grid.variant_hash(r.id));
     for (const auto& [key, value] : grid.assignments(r.id)) fmt::format_to(csv_out, ",{}", csv_param(value));
     for (const auto& v : r.values) append_field(csv, v);
     csv.push_back('\n');
@@ -444,45 +450,35 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   const std::vector<double>& best_equity = curves.front().equity;
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
 
-  // curves.csv on a thread of its own while the overfitting statistics are computed.
-  std::exception_ptr curves_failure;
-  std::thread curves_writer([&] {
-    try {
-      for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
-      std::vector<Day> dates;  // the union of the curves' dates
-      for (const SessionResult& curve : curves) {
-        std::vector<Day> merged;
-        std::set_union(dates.begin(), dates.end(), curve.dates.begin(), curve.dates.end(), std::back_inserter(merged));
-        dates.swap(merged);
-      }
-      fmt::memory_buffer curves_text;
-      fmt::format_to(std::back_inserter(curves_text), "date");
-      for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
-      curves_text.push_back('\n');
-      std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
-      for (const Day day : dates) {
-        fmt::format_to(std::back_inserter(curves_text), "{}", format_date(day));
-        for (std::size_t c = 0; c < curves.size(); ++c) {
-          const SessionResult& curve = curves[c];
-          const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
-          append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
-        }
-        curves_text.push_back('\n');
-      }
-      write_file_atomic(out / "curves.csv", fmt::to_string(curves_text), /*sync=*/false);
-    } catch (...) {
-      curves_failure = std::current_exception();
+  // curves.csv beside the overfitting statistics (on a thread of its own when there are two).
+  auto write_curves = [&] {
+    for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
+    std::vector<Day> dates;  // the union of the curves' dates
+    for (const SessionResult& curve : curves) {
+      std::vector<Day> merged;
+      std::set_union(dates.begin(), dates.end(), curve.dates.begin(), curve.dates.end(), std::back_inserter(merged));
+      dates.swap(merged);
     }
-  });
+    fmt::memory_buffer curves_text;
+    fmt::format_to(std::back_inserter(curves_text), "date");
+    for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
+    curves_text.push_back('\n');
+    std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
+    for (const Day day : dates) {
+      const std::string date = format_date(day);
+      curves_text.append(date.data(), date.data() + date.size());
+      for (std::size_t c = 0; c < curves.size(); ++c) {
+        const SessionResult& curve = curves[c];
+        const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
+        append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
+      }
+      curves_text.push_back('\n');
+    }
+    write_file_atomic(out / "curves.csv", fmt::to_string(curves_text), /*sync=*/false);
+  };
   json overfitting;
-  try {
-    overfitting = overfitting_summary(rows, best_returns, threads);
-  } catch (...) {
-    curves_writer.join();
-    throw;
-  }
-  curves_writer.join();
-  if (curves_failure) std::rethrow_exception(curves_failure);
+  run_tasks({write_curves, [&] { overfitting = overfitting_summary(rows, best_returns, threads); }},
+            std::min(threads, 2u));
 
   // sweep_summary.json: the ranking and what the report needs.
   json summary;
