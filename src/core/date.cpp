@@ -71,7 +71,16 @@ std::optional<Day> parse_iso_date(std::string_view text) noexcept {
 
 std::string format_date(Day day) {
   const CivilDate c = civil_from_day(day);
-  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+  if (c.year < 0 || c.year > 9999) return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+  // The common case by hand: called for every row of every CSV file written.
+  std::string out = "0000-00-00";
+  auto put = [&out](std::size_t end, int value) {
+    for (std::size_t i = end; value > 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  };
+  put(3, c.year);
+  put(6, c.month);
+  put(9, c.day);
+  return out;
 }
 
 }  // namespace qsweep

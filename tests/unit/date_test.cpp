@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "qsweep/date.hpp"
 
 namespace qsweep {
@@ -35,4 +37,15 @@ TEST(Date, ParsesAndFormatsIso) {
 }
 
 }  // namespace
+TEST(Date, FormatsEveryDayAsFmtWould) {
+  // The hand-written formatter against the general one, over years -1200 .. 12000.
+  for (Day d = day_from_civil(-1200, 1, 1); d < day_from_civil(12000, 12, 31); d += 97) {
+    const CivilDate c = civil_from_day(d);
+    ASSERT_EQ(format_date(d), fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day)) << d;
+  }
+  EXPECT_EQ(format_date(day_from_civil(2000, 1, 1)), "2000-01-01");
+  EXPECT_EQ(format_date(day_from_civil(1, 12, 31)), "0001-12-31");
+  EXPECT_EQ(format_date(day_from_civil(9999, 12, 31)), "9999-12-31");
+}
+
 }  // namespace qsweep
