@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <future>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -291,6 +292,23 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const unsigned threads = options.jobs ? options.jobs : available_cpus();
   const VariantFactory factory(root, spec.grid, path);
   const DataFileIndex data_files(base_config.data_dir);
+  const LoadOptions load_options{base_config.adjust_prices, /*checksum=*/true, threads};
+  // With more than one thread, the base config's assets are loaded while the variants are
+  // validated: most grids trade exactly those. Its result (or error) is used only if so.
+  std::set<std::string> base_tickers;
+  std::future<MarketData> early_data;
+  if (threads > 1) {
+    try {
+      for (const std::string& t : make_strategy(base_config, base_config.strategy, &data_files)->assets())
+        base_tickers.insert(t);
+      early_data = std::async(std::launch::async, [&base_config, &base_tickers, load_options] {
+        return MarketData::load(base_config.data_dir, {base_tickers.begin(), base_tickers.end()},
+                                LoadOptions{load_options.adjust, load_options.checksum, 1});
+      });
+    } catch (const InputError&) {
+      // The base config alone is not a valid variant (the grid may still be): no early load.
+    }
+  }
   Validation validation = validate_variants(factory, spec.grid.size(), base_config, data_files, threads,
                                             options.skip_invalid);
   summary.skipped = std::move(validation.skipped);
@@ -299,8 +317,11 @@ SweepSummary run_sweep(const SweepOptions& options) {
   summary.valid = valid_ids.size();
   if (valid_ids.empty()) throw InputError(fmt::format("{}: no valid variant in the grid", path.string()));
 
-  const MarketData data = MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
-                                           LoadOptions{base_config.adjust_prices, /*checksum=*/true, threads});
+  // The same tickers in the same (sorted) order give the same MarketData and the same errors.
+  const MarketData data = early_data.valid() && base_tickers == tickers_needed
+                              ? early_data.get()
+                              : MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
+                                                 load_options);
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 

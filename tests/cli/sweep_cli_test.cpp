@@ -211,6 +211,48 @@ TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
   EXPECT_EQ(run_qsweep("show '" + (work_ / "nothing").string() + "'").exit_code, 3);
 }
 
+// Data is loaded for exactly the assets the valid variants trade, whether or not the base config
+// is itself a valid variant and whether or not the grid changes the assets; with one job or more
+// (more load the base config's assets early, beside validation), the outputs are the same.
+TEST_F(SweepCli, LoadsTheAssetsOfTheValidVariantsWhateverTheBaseConfig) {
+  for (const char* base_top_n : {"1", "9"}) {  // 9 > 4 assets: the base alone is invalid
+    std::string text = sweep_config("[1, 2]", "\"strategy.assets\" = [[\"XLB\", \"XLE\"], [\"XLF\", \"XLK\", \"XLU\"]]\n");
+    text.replace(text.find("top_n = 1"), 9, std::string("top_n = ") + base_top_n);
+    write_text(config_, text);
+    const fs::path one = work_ / (std::string("j1-") + base_top_n);
+    const fs::path two = work_ / (std::string("j2-") + base_top_n);
+    ASSERT_EQ(sweep("--jobs 1 --out '" + one.string() + "'").exit_code, 0);
+    const RunResult r = sweep("--jobs 2 --out '" + two.string() + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* file : {"results.csv", "manifest.json"})
+      EXPECT_EQ(slurp(one / file), slurp(two / file)) << file << ", base top_n " << base_top_n;
+    const auto manifest = nlohmann::json::parse(slurp(two / "manifest.json"));
+    EXPECT_NE(manifest.dump().find("XLU.csv"), std::string::npos);  // only a variant trades it
+  }
+}
+
+TEST_F(SweepCli, ABadDataFileGivesTheSameErrorWhateverTheJobs) {
+  const fs::path data = work_ / "data";
+  fs::create_directories(data);
+  for (const char* t : {"XLB", "XLE", "XLF", "XLK"})
+    fs::copy_file(source_dir() / "data/synthetic" / (std::string(t) + ".csv"), data / (std::string(t) + ".csv"));
+  std::string xlf = slurp(data / "XLF.csv");
+  xlf.insert(xlf.find('\n', xlf.find('\n') + 1) + 1, "2014-13-45,1,1,1,1,1,1\n");  // line 3
+  write_text(data / "XLF.csv", xlf);
+  std::string text = sweep_config();
+  text.replace(text.find("dir = "), text.find('\n', text.find("dir = ")) - text.find("dir = "),
+               "dir = \"" + data.string() + "\"");
+  write_text(config_, text);
+  std::string first_error;
+  for (const char* jobs : {"1", "2"}) {
+    const RunResult r = sweep(std::string("--jobs ") + jobs + " --out '" + (work_ / jobs).string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << jobs << " jobs";
+    EXPECT_NE(r.err.find("XLF.csv:3"), std::string::npos) << r.err;
+    if (first_error.empty()) first_error = r.err;
+    else EXPECT_EQ(r.err, first_error);
+  }
+}
+
 TEST_F(SweepCli, RankByMustBeAStatistic) {
   write_text(config_, sweep_config("[1, 2]").replace(sweep_config("[1, 2]").find("rank_by = \"sharpe\""), 18,
                                                          "rank_by = \"luck\""));
