@@ -1069,7 +1069,8 @@ bool all_numbers_finite(const json& value) {
 }
 
 // `summary`: sweep_summary.json, parsed.
-void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, bool sync) {
+// `summary_doc`: sweep_summary.json, parsed; `curves`: curves.csv, or nullopt to read it.
+void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<Curves> curves, bool sync) {
   Sweep s;
   s.manifest = read_manifest(sweep_dir / "manifest.json");
   s.summary = std::move(summary_doc);
@@ -1085,7 +1086,7 @@ void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, bool sync) {
   for (const auto& [key, id] : {std::pair{"best_id", s.best_id}, std::pair{"median_id", s.median_id}})
     if (s.results.row_of.count(id) == 0)
       summary.fail(key, fmt::format("variant {} is not in results.csv", id));
-  s.curves = read_curves(sweep_dir / "curves.csv");
+  s.curves = curves ? std::move(*curves) : read_curves(sweep_dir / "curves.csv");
   write_file_atomic(sweep_dir / "report.html", page(s), sync);
 }
 
@@ -1099,19 +1100,27 @@ void check_sweep_dir(const fs::path& sweep_dir) {
 
 void write_sweep_report(const fs::path& sweep_dir, bool sync) {
   check_sweep_dir(sweep_dir);
-  write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), sync);
+  write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), std::nullopt, sync);
 }
 
 namespace report {
 
-void write_sweep_report(const fs::path& sweep_dir, json summary, bool sync) {
+void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync) {
   check_sweep_dir(sweep_dir);
+  Curves c;
+  c.dates = std::move(curves.dates);
+  c.ids = curves.ids;
+  for (std::size_t i = 0; i < curves.ids.size(); ++i) {
+    for (double& v : curves.equity[i])
+      if (!std::isfinite(v)) v = std::nan("");
+    c.equity.emplace(curves.ids[i], std::move(curves.equity[i]));
+  }
   const fs::path path = sweep_dir / "sweep_summary.json";
   if (!summary.is_object() || !all_numbers_finite(summary)) {
-    write_report(sweep_dir, JsonDoc::load(path), sync);
+    write_report(sweep_dir, JsonDoc::load(path), std::move(c), sync);
     return;
   }
-  write_report(sweep_dir, JsonDoc{path, std::move(summary)}, sync);
+  write_report(sweep_dir, JsonDoc{path, std::move(summary)}, std::move(c), sync);
 }
 
 }  // namespace report

@@ -1,16 +1,29 @@
 // report.html of a sweep from its summary in memory (internal to libqsweep).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "qsweep/date.hpp"
+
 namespace qsweep::report {
 
-// write_sweep_report(sweep_dir, sync), given `summary`, the content of the folder's
-// sweep_summary.json, instead of reading that file back: the same bytes, as JSON numbers
-// round-trip exactly. A summary holding a non-finite number (which the file would carry as null)
-// is read back from the file instead.
-void write_sweep_report(const std::filesystem::path& sweep_dir, nlohmann::json summary, bool sync);
+// The equity curves curves.csv holds, in memory.
+struct SweepCurves {
+  std::vector<Day> dates;                   // the rows
+  std::vector<std::uint64_t> ids;           // the columns, in order
+  std::vector<std::vector<double>> equity;  // per column, one value per row (NaN: empty cell)
+};
+
+// write_sweep_report(sweep_dir, sync), given `summary` and `curves`, the content of the folder's
+// sweep_summary.json and curves.csv, instead of reading those files back: the same bytes, as
+// their numbers round-trip exactly (non-finite equity values become NaN, as an empty cell does).
+// A summary holding a non-finite number (which the file would carry as null) is read back from
+// the file instead.
+void write_sweep_report(const std::filesystem::path& sweep_dir, nlohmann::json summary, SweepCurves curves,
+                        bool sync);
 
 }  // namespace qsweep::report

@@ -451,6 +451,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
 
   // curves.csv beside the overfitting statistics (on a thread of its own when there are two).
+  report::SweepCurves curves_table;
   auto write_curves = [&] {
     for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
     std::vector<Day> dates;  // the union of the curves' dates
@@ -464,17 +465,22 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
     for (std::uint64_t id : curve_ids) fmt::format_to(std::back_inserter(curves_text), ",v{}", id);
     curves_text.push_back('\n');
     std::vector<std::size_t> next(curves.size(), 0);  // each curve's next point
+    curves_table.ids = curve_ids;
+    curves_table.equity.assign(curves.size(), {});
     for (const Day day : dates) {
       const std::string date = format_date(day);
       curves_text.append(date.data(), date.data() + date.size());
       for (std::size_t c = 0; c < curves.size(); ++c) {
         const SessionResult& curve = curves[c];
         const bool has_point = next[c] < curve.dates.size() && curve.dates[next[c]] == day;
-        append_field(curves_text, has_point ? std::optional<double>(curve.equity[next[c]++]) : std::nullopt);
+        const double value = has_point ? curve.equity[next[c]++] : std::nan("");
+        append_field(curves_text, has_point ? std::optional<double>(value) : std::nullopt);
+        curves_table.equity[c].push_back(value);
       }
       curves_text.push_back('\n');
     }
     write_file_atomic(out / "curves.csv", fmt::to_string(curves_text), /*sync=*/false);
+    curves_table.dates = std::move(dates);
   };
   json overfitting;
   run_tasks({write_curves, [&] { overfitting = overfitting_summary(rows, best_returns, threads); }},
@@ -502,7 +508,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   summary["ranking"] = ranking;
   summary["overfitting"] = std::move(overfitting);
   write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n", /*sync=*/false);
-  report::write_sweep_report(out, summary, /*sync=*/false);
+  report::write_sweep_report(out, summary, std::move(curves_table), /*sync=*/false);
   return summary;
 }
 
