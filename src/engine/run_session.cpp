@@ -254,7 +254,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
   std::vector<Order> deferred;
   std::vector<double> weights(n_assets, 0.0);
   std::vector<AssetIndex> universe;
-  std::vector<unsigned char> tradable(n_assets, 0);
+  std::vector<std::uint64_t> tradable(n_assets, 0);  // all bits set for assets in `universe`
   const std::vector<std::size_t>& schedule = session.rebalance_days();
   std::size_t next_rebalance = 0;
   std::vector<std::size_t> exits;  // strict: days (sorted) on whose close some asset's data ends
@@ -269,7 +269,7 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
       session.universe_at(t, universe);
       universe_until = session.next_universe_change(t);
       std::fill(tradable.begin(), tradable.end(), 0);
-      for (AssetIndex a : universe) tradable[a] = 1;
+      for (AssetIndex a : universe) tradable[a] = ~std::uint64_t{0};
     }
     std::fill(weights.begin(), weights.end(), 0.0);
     SessionHistory history(session, last_close);
@@ -285,7 +285,8 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.
       if (universe.size() < n_assets)
-        for (AssetIndex a = 0; a < n_assets; ++a) weights[a] = tradable[a] ? weights[a] : 0.0;
+        for (AssetIndex a = 0; a < n_assets; ++a)  // a weight's bits, or +0.0's (integer SIMD)
+          weights[a] = std::bit_cast<double>(std::bit_cast<std::uint64_t>(weights[a]) & tradable[a]);
     }
     if (record.rebalances) result.rebalances.push_back({days[t], weights});
   };
