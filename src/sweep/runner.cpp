@@ -438,18 +438,22 @@ SweepSummary run_sweep(const SweepOptions& options) {
     if (all_done) break;
   }
   for (std::thread& t : workers) t.join();
-  journal.sync();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const bool interrupted = g_stop.load() && done < pending.size();
+  if (failure || interrupted) journal.sync();  // what is done stays done
   if (failure) std::rethrow_exception(failure);
-  if (g_stop.load() && done < pending.size()) {
+  if (interrupted) {
     summary.interrupted = true;
     return summary;
   }
 
-  // All variants done: the ranked table, overfitting statistics, curves and report.
+  // All variants done: the ranked table, overfitting statistics, curves and report, while the
+  // journal (flushed: complete for readers) is forced to disk; done before returning.
+  std::future<void> journal_synced = std::async(std::launch::async, [&journal] { journal.sync(); });
   const json summary_json = finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal,
                                      valid_ids, options.keep_curves, pool, threads);
   summary.overfitting = format_overfitting(summary_json, out / "sweep_summary.json", summary.overfitting_warnings);
+  journal_synced.get();
   return summary;
 }
 
