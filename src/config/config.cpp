@@ -143,7 +143,7 @@ class TableReader {
       : table_(table), prefix_(std::move(prefix)), origin_(origin) {}
 
   const toml::node* node(std::string_view key) {
-    read_.insert(std::string(key));
+    read_.push_back(key);
     return table_ ? table_->get(key) : nullptr;
   }
   std::string key_path(std::string_view key) const {
@@ -182,8 +182,9 @@ class TableReader {
     const toml::node* n = node(key);
     if (!n) return std::nullopt;
     if (auto d = n->value_exact<toml::date>()) {
-      const auto day = parse_iso_date(fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day));
-      if (day) return *day;
+      const int year = d->year, month = d->month, day = d->day;
+      if (year >= 0 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month))
+        return day_from_civil(year, month, day);
     }
     if (auto s = n->value_exact<std::string>()) {
       if (auto day = parse_iso_date(*s)) return *day;
@@ -200,7 +201,7 @@ class TableReader {
   void check_unknown() const {
     if (!table_) return;
     for (const auto& [k, v] : *table_) {
-      if (!read_.count(std::string(k.str()))) fail(v, k.str(), "unknown key");
+      if (std::find(read_.begin(), read_.end(), k.str()) == read_.end()) fail(v, k.str(), "unknown key");
     }
   }
   const toml::table* table() const { return table_; }
@@ -209,7 +210,8 @@ class TableReader {
   const toml::table* table_;
   std::string prefix_;
   const Origin& origin_;
-  std::set<std::string> read_;
+  // The keys asked for: views of string literals or of the table's own keys (both outlive this).
+  std::vector<std::string_view> read_;
 };
 
 const std::set<std::string>& session_keys() {
