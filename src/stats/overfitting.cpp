@@ -206,38 +206,10 @@ void rank_keys(PboMetric metric, const double* sums, const double* squares, doub
   }
 }
 
-// The index std::max_element gives: the first of the largest keys. Found with a vectorised
-// maximum, then a scan for its first occurrence; keys holding a NaN (where the order that
-// std::max_element sees matters) take std::max_element itself.
-std::size_t index_of_best(const std::vector<double>& keys) noexcept {
-  using Doubles = double __attribute__((vector_size(16)));
-  using Lanes = std::int64_t __attribute__((vector_size(16)));
-  const std::size_t n = keys.size();
-  Doubles top = {-kInf, -kInf};
-  Lanes nan_lanes = {0, 0};
-  std::size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    Doubles key;
-    std::memcpy(&key, keys.data() + i, sizeof key);
-    top = key > top ? key : top;
-    nan_lanes |= key != key;
-  }
-  double best = top[0] < top[1] ? top[1] : top[0];
-  bool nan = (nan_lanes[0] | nan_lanes[1]) != 0;
-  for (; i < n; ++i) {
-    best = keys[i] > best ? keys[i] : best;
-    nan |= keys[i] != keys[i];
-  }
-  if (nan || n == 0) return static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());
-  std::size_t first = 0;
-  while (!(keys[first] == best)) ++first;  // present: best is one of the keys, or -inf (all are)
-  return first;
-}
-
 // λ = logit of the relative rank, in `other_keys`, of the trial that is best by `keys` (the first
 // of equal best).
 double logit_of_best(const std::vector<double>& keys, const std::vector<double>& other_keys) {
-  const std::size_t best = index_of_best(keys);
+  const auto best = static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());
   const double chosen = other_keys[best];
   // Counted two keys at a time (GCC/Clang vector extensions: SSE2, NEON); a true lane compares
   // as -1.
