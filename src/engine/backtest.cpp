@@ -30,16 +30,16 @@ DataFileIndex::DataFileIndex(const fs::path& dir) {
 std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session,
                                         const DataFileIndex* index) {
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
-  for (const std::string& ticker : strategy->assets()) {
-    const fs::path file = config.data_dir / (ticker + ".csv");
-    if (index ? !index->contains(ticker) : !fs::exists(file)) {
+  const std::vector<std::string> assets = strategy->assets();
+  for (const std::string& ticker : assets) {
+    auto file = [&] { return config.data_dir / (ticker + ".csv"); };
+    if (index ? !index->contains(ticker) : !fs::exists(file())) {
       throw InputError(fmt::format("{}: {}: asset '{}' has no data file {}", config.path.string(),
-                                   session.strategy.key_prefix(), ticker, file.string()));
+                                   session.strategy.key_prefix(), ticker, file().string()));
     }
   }
   for (const auto& [ticker, day] : session.universe_entries) {
     (void)day;
-    const auto assets = strategy->assets();
     if (session.label == "strategy" && std::find(assets.begin(), assets.end(), ticker) == assets.end()) {
       throw InputError(fmt::format("{}: universe.{}: not an asset of the strategy", config.path.string(), ticker));
     }

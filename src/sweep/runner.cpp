@@ -135,6 +135,7 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   std::vector<std::unique_ptr<Config>> configs(count <= kKeepConfigsUpTo ? count : 0);
   auto validate = [&](std::uint64_t w) {
     Range& range = ranges[w];
+    std::vector<std::string> last_assets;
     try {
       for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
         try {
@@ -142,8 +143,11 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
           if (config->data_dir != base.data_dir || config->adjust_prices != base.adjust_prices)
             throw InputError(
                 fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
-          for (const std::string& t : make_strategy(*config, config->strategy, &data_files)->assets())
-            range.result.tickers.insert(t);
+          std::vector<std::string> assets = make_strategy(*config, config->strategy, &data_files)->assets();
+          if (assets != last_assets) {  // neighbours usually trade the same assets
+            range.result.tickers.insert(assets.begin(), assets.end());
+            last_assets = std::move(assets);
+          }
           range.result.valid.push_back(id);
           if (!configs.empty()) configs[id] = std::move(config);  // ids of one range: one thread
         } catch (const InputError& e) {
