@@ -17,6 +17,7 @@ namespace qsweep {
 struct SweepDimension {
   std::string key;                  // dotted config path, e.g. "strategy.lookback"
   std::vector<std::string> values;  // canonical TOML text of each value
+  std::size_t line = 0;             // of the key in [sweep] of the config file; 0 if unknown
 };
 
 // The Cartesian product of the dimensions. Canonical order: dimensions sorted by key; a

@@ -372,25 +372,37 @@ toml::table parse_file(const fs::path& path) {
 }
 
 void set_value(toml::table& root, std::string_view key, const toml::node& value) {
-  toml::table* table = &root;
-  std::string_view rest = key;
-  for (;;) {
-    const std::size_t dot = rest.find('.');
-    const std::string_view part = rest.substr(0, dot);
-    if (part.empty()) throw UsageError(fmt::format("'{}': empty key component", key));
-    if (dot == std::string_view::npos) {
-      value.visit([&](const auto& v) { table->insert_or_assign(part, v); });
-      return;
+  // The components of the dotted key; one in double quotes may hold dots, as in TOML
+  // (sweep."strategy.top_n").
+  std::vector<std::string_view> parts;
+  for (std::size_t pos = 0;;) {
+    std::size_t end = 0;
+    if (pos < key.size() && key[pos] == '"') {
+      const std::size_t close = key.find('"', pos + 1);
+      if (close == std::string_view::npos) throw UsageError(fmt::format("'{}': unclosed quote", key));
+      parts.push_back(key.substr(pos + 1, close - pos - 1));
+      end = close + 1;
+      if (end < key.size() && key[end] != '.')
+        throw UsageError(fmt::format("'{}': expected '.' after a quoted key component", key));
+    } else {
+      end = std::min(key.find('.', pos), key.size());
+      parts.push_back(key.substr(pos, end - pos));
     }
-    toml::node* child = table->get(part);
+    if (parts.back().empty()) throw UsageError(fmt::format("'{}': empty key component", key));
+    if (end >= key.size()) break;
+    pos = end + 1;
+  }
+  toml::table* table = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    toml::node* child = table->get(parts[i]);
     if (!child) {
-      table->insert_or_assign(part, toml::table{});
-      child = table->get(part);
+      table->insert_or_assign(parts[i], toml::table{});
+      child = table->get(parts[i]);
     }
     table = child->as_table();
-    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, part));
-    rest = rest.substr(dot + 1);
+    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, parts[i]));
   }
+  value.visit([&](const auto& v) { table->insert_or_assign(parts.back(), v); });
 }
 
 void apply_assignment(toml::table& root, std::string_view assignment) {

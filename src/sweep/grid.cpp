@@ -84,7 +84,9 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
   const toml::table* table = node->as_table();
   if (!table) throw InputError(fmt::format("{}: sweep: expected a table", path.string()));
   auto fail = [&](const toml::node& at, std::string_view key, const std::string& message) -> InputError {
-    return InputError(fmt::format("{}:{}: sweep.\"{}\": {}", path.string(), at.source().begin.line, key, message));
+    const std::string where = at.source().path != nullptr ? fmt::format("{}:{}", path.string(), at.source().begin.line)
+                                                          : fmt::format("{} (--set)", path.string());
+    return InputError(fmt::format("{}: sweep.\"{}\": {}", where, key, message));
   };
   std::vector<SweepDimension> dims;
   for (const auto& [k, v] : *table) {
@@ -105,6 +107,7 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
       throw fail(v, key, "a swept key must be a dotted config path such as \"strategy.lookback\"");
     SweepDimension dim;
     dim.key = key;
+    if (v.source().path != nullptr) dim.line = v.source().begin.line;
     if (const auto* arr = v.as_array()) {
       for (const auto& item : *arr) dim.values.push_back(toml_text(item));
     } else if (const auto* range = v.as_table()) {

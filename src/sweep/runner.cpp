@@ -74,6 +74,17 @@ class VariantFactory {
     }
   }
 
+  // A variant's config has no source lines (it is built, not parsed). When an error names a
+  // swept key ("FILE: strategy.top_n: ..."), this points it at that key's line in [sweep].
+  std::string with_sweep_line(const std::string& message) const {
+    for (const SweepDimension& d : grid_.dimensions()) {
+      const std::string named = fmt::format("{}: {}:", path_.string(), d.key);
+      if (d.line > 0 && message.rfind(named, 0) == 0)
+        return fmt::format("{}:{}: {}", path_.string(), d.line, message.substr(path_.string().size() + 2));
+    }
+    return message;
+  }
+
   std::string describe(std::uint64_t id) const {
     std::string out = fmt::format("variant {} (", id);
     bool first = true;
@@ -93,7 +104,7 @@ class VariantFactory {
         config::set_value(table, grid_.dimensions()[i].key, *values_[i][indices[i]].get("v"));
       return config::from_table(table, path_);
     } catch (const Error& e) {
-      throw InputError(fmt::format("{}: {}", describe(id), e.what()));
+      throw InputError(fmt::format("{}: {}", describe(id), with_sweep_line(e.what())));
     }
   }
 
@@ -152,7 +163,8 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
           if (!configs.empty()) configs[id] = std::move(config);  // ids of one range: one thread
         } catch (const InputError& e) {
           std::string message = e.what();
-          if (message.rfind("variant ", 0) != 0) message = fmt::format("{}: {}", factory.describe(id), message);
+          if (message.rfind("variant ", 0) != 0)
+            message = fmt::format("{}: {}", factory.describe(id), factory.with_sweep_line(message));
           range.result.skipped.push_back(std::move(message));
           if (!skip_invalid) return;
         }

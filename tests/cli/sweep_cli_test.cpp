@@ -1,9 +1,11 @@
 // `qsweep sweep` and `qsweep show` as a user runs them.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <sstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -101,8 +103,19 @@ TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
   const RunResult bad = sweep("--out '" + (work_ / "bad").string() + "'");
   EXPECT_EQ(bad.exit_code, 3);
   EXPECT_NE(bad.err.find("variant 2 (strategy.lookback=21, strategy.top_n=5)"), std::string::npos) << bad.err;
-  EXPECT_NE(bad.err.find("strategy.top_n"), std::string::npos) << bad.err;
+  // The error points at the swept key's line in [sweep].
+  const std::string text = sweep_config("[1, 2, 5]");
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.find("\"strategy.top_n\" =")), '\n');
+  EXPECT_NE(bad.err.find(fmt::format("grid.toml:{}: strategy.top_n: 5 is more than the 4 assets", line)), std::string::npos)
+      << bad.err;
   EXPECT_FALSE(fs::exists(work_ / "bad/results.csv"));
+
+  // The same grid set on the command line (a quoted key): no line to point at.
+  write_text(config_, sweep_config("[1, 2]"));
+  const RunResult set = sweep("--set 'sweep.\"strategy.top_n\"=[1, 5]' --out '" + (work_ / "set").string() + "'");
+  EXPECT_EQ(set.exit_code, 3);
+  EXPECT_NE(set.err.find("grid.toml: strategy.top_n: 5 is more than"), std::string::npos) << set.err;
+  write_text(config_, sweep_config("[1, 2, 5]"));
 
   const RunResult skipped = sweep("--skip-invalid --out '" + (work_ / "skip").string() + "'");
   ASSERT_EQ(skipped.exit_code, 0) << skipped.err;

@@ -503,10 +503,19 @@ TEST(ConfigSet, ApplyAssignmentOnATable) {
   EXPECT_EQ(root.at_path("a.arr").as_array()->size(), 2u);
   EXPECT_EQ(root.at_path("a.t.x").value<std::int64_t>(), 1);
   EXPECT_EQ(root.at_path("a.eq").value<std::string>(), "x=y");
+  // A quoted component may hold dots, as a [sweep] key does.
+  config::apply_assignment(root, "sweep.\"strategy.top_n\"=[1, 3]");
+  const toml::table* sweep = root.get("sweep")->as_table();
+  ASSERT_NE(sweep, nullptr);
+  ASSERT_NE(sweep->get("strategy.top_n"), nullptr);
+  EXPECT_EQ(sweep->get("strategy.top_n")->as_array()->size(), 2u);
+  config::apply_assignment(root, "\"x.y\".z=2");
+  EXPECT_EQ(root.get("x.y")->as_table()->get("z")->value<std::int64_t>(), 2);
 }
 
 TEST(ConfigSet, MalformedAssignmentsAreUsageErrors) {
-  for (const char* bad : {"novalue", "=5", " =5", "a..b=1", ".a=1", "a.=1"}) {
+  for (const char* bad : {"novalue", "=5", " =5", "a..b=1", ".a=1", "a.=1", "a.\"b=1", "a.\"\"=1",
+                          "a.\"b\"c=1"}) {
     toml::table root;
     EXPECT_THROW(config::apply_assignment(root, bad), UsageError) << bad;
   }

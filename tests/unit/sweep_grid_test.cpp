@@ -1,6 +1,7 @@
 // The sweep grid: parsing [sweep], canonical order, variant ids and hashes.
 #include <gtest/gtest.h>
 
+#include "config/config_toml.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/sha256.hpp"
 #include "qsweep/sweep.hpp"
@@ -12,7 +13,7 @@ namespace qsweep {
 namespace {
 
 SweepSpec parse(const std::string& text) {
-  return sweep::spec_from_table(toml::parse(text), "test.toml");
+  return sweep::spec_from_table(toml::parse(text, std::string_view("test.toml")), "test.toml");  // as a config file is parsed
 }
 
 TEST(SweepGrid, ExpandsRangesAndListsInKeyOrder) {
@@ -88,6 +89,19 @@ TEST(SweepGrid, RejectsBadGrids) {
     EXPECT_NE(std::string(e.what()).find("strategy.top_n"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("test.toml:2"), std::string::npos) << e.what();
   }
+  // A [sweep] entry that came from --set has no line: the error says so.
+  toml::table root =
+      toml::parse(std::string_view("[sweep]\n\"strategy.top_n\" = [1, 2]"), std::string_view("test.toml"));
+  config::apply_assignment(root, "sweep.\"strategy.lookback\"=[]");
+  try {
+    sweep::spec_from_table(root, "test.toml");
+    ADD_FAILURE() << "an empty dimension was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.toml (--set): sweep.\"strategy.lookback\": has no values"),
+              std::string::npos) << e.what();
+  }
+  // A key from the file keeps its line in the grid, for variant errors.
+  EXPECT_EQ(parse("[sweep]\n\n\"strategy.top_n\" = [1, 2]").grid.dimensions()[0].line, 3u);
 }
 
 TEST(SweepGrid, RankingDirection) {
