@@ -9,6 +9,7 @@
 #include <memory>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -71,6 +72,8 @@ class VariantFactory {
       std::vector<toml::table> parsed;
       for (const std::string& text : d.values) parsed.push_back(parse_value_text(text));
       values_.push_back(std::move(parsed));
+      for (const SweepDimension& other : grid_.dimensions())
+        if (other.key.size() > d.key.size() && other.key.rfind(d.key + ".", 0) == 0) nested_keys_ = true;
     }
   }
 
@@ -96,13 +99,18 @@ class VariantFactory {
   }
 
   // Throws InputError prefixed with the variant's description.
-  Config config(std::uint64_t id) const {
-    toml::table table = base_;
+  // `scratch`, when given, is a working copy of the base table owned by one thread (empty at
+  // first): every variant sets every swept key, so the copy is made once and reused (unless one
+  // swept key lies inside another, when what a variant leaves could change the next).
+  Config config(std::uint64_t id, std::optional<toml::table>* scratch = nullptr) const {
+    std::optional<toml::table> own;
+    std::optional<toml::table>& table = scratch != nullptr && !nested_keys_ ? *scratch : own;
+    if (!table) table = base_;
     const std::vector<std::size_t> indices = grid_.value_indices(id);
     try {
       for (std::size_t i = 0; i < indices.size(); ++i)
-        config::set_value(table, grid_.dimensions()[i].key, *values_[i][indices[i]].get("v"));
-      return config::from_table(table, path_);
+        config::set_value(*table, grid_.dimensions()[i].key, *values_[i][indices[i]].get("v"));
+      return config::from_table(*table, path_);
     } catch (const Error& e) {
       throw InputError(fmt::format("{}: {}", describe(id), with_sweep_line(e.what())));
     }
@@ -113,6 +121,7 @@ class VariantFactory {
   const SweepGrid& grid_;
   fs::path path_;
   std::vector<std::vector<toml::table>> values_;
+  bool nested_keys_ = false;  // a swept key lies inside another (e.g. "a.b" and "a.b.c")
 };
 
 // Grids up to this many variants keep the configs their validation built, so that running them
@@ -147,10 +156,11 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   auto validate = [&](std::uint64_t w) {
     Range& range = ranges[w];
     std::vector<std::string> last_assets;
+    std::optional<toml::table> scratch;
     try {
       for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
         try {
-          auto config = std::make_unique<Config>(factory.config(id));
+          auto config = std::make_unique<Config>(factory.config(id, &scratch));
           if (config->data_dir != base.data_dir || config->adjust_prices != base.adjust_prices)
             throw InputError(
                 fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
