@@ -1056,10 +1056,6 @@ std::string page(const Sweep& s) {
   return html;
 }
 
-}  // namespace
-
-namespace {
-
 bool all_numbers_finite(const json& value) {
   if (value.is_number_float()) return std::isfinite(value.get<double>());
   if (value.is_structured())
@@ -1068,7 +1064,6 @@ bool all_numbers_finite(const json& value) {
   return true;
 }
 
-// `summary`: sweep_summary.json, parsed.
 // `summary_doc`: sweep_summary.json, parsed; `curves`: curves.csv, or nullopt to read it.
 void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<Curves> curves, bool sync) {
   Sweep s;

@@ -109,8 +109,8 @@ std::string csv_param(const std::string& toml) {
   return quoted + "\"";
 }
 
-// Deflated Sharpe ratio of the best variant and PBO over all variants, from the rows' block sums.
-// The DSR of the best variant (daily returns `best_returns`) and the PBO on `threads` threads.
+// Deflated Sharpe ratio of the best variant (daily returns `best_returns`) and PBO over all
+// variants from the rows' block sums, on `threads` threads.
 json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<double>& best_returns,
                          unsigned threads) {
   json j;
