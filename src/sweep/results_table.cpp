@@ -197,6 +197,13 @@ json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<d
   return j;
 }
 
+// Sorts rows by id and keeps one row per id: the order results.csv and the ranking use.
+void sort_by_id(std::vector<ResultRow>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id < b.id; });
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id == b.id; }),
+             rows.end());
+}
+
 }  // namespace
 
 const std::vector<std::string>& result_columns() {
@@ -306,9 +313,7 @@ std::vector<ResultRow> Journal::take_rows() {
   std::vector<ResultRow> rows = std::move(kept_);
   kept_.clear();
   keep_rows_ = false;
-  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id < b.id; });
-  rows.erase(std::unique(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id == b.id; }),
-             rows.end());
+  sort_by_id(rows);
   return rows;
 }
 
@@ -361,9 +366,7 @@ std::vector<ResultRow> Journal::read_all() const {
     }
     rows.push_back(std::move(row));
   }
-  std::sort(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id < b.id; });
-  rows.erase(std::unique(rows.begin(), rows.end(), [](const ResultRow& a, const ResultRow& b) { return a.id == b.id; }),
-             rows.end());
+  sort_by_id(rows);
   return rows;
 }
 
