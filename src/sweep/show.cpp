@@ -35,20 +35,18 @@ std::vector<std::string> split_csv(std::string_view line) {
 
 // Field `col` (0-based) of a CSV line, unquoted; empty when the line has fewer fields.
 std::string field_at(std::string_view line, std::size_t col) {
+  auto end_of_field = [line](std::size_t i) {  // the ',' (or the line's end) closing the field at i
+    for (bool quoted = false; i < line.size() && (quoted || line[i] != ','); ++i)
+      if (line[i] == '"') quoted = !quoted;
+    return i;
+  };
   std::size_t start = 0;
   for (std::size_t c = 0; c < col; ++c) {
-    bool quoted = false;
-    std::size_t i = start;
-    for (; i < line.size() && (quoted || line[i] != ','); ++i)
-      if (line[i] == '"') quoted = !quoted;
-    if (i >= line.size()) return "";
-    start = i + 1;
+    const std::size_t end = end_of_field(start);
+    if (end >= line.size()) return "";
+    start = end + 1;
   }
-  std::size_t end = start;
-  bool quoted = false;
-  for (; end < line.size() && (quoted || line[end] != ','); ++end)
-    if (line[end] == '"') quoted = !quoted;
-  return split_csv(line.substr(start, end - start)).front();
+  return split_csv(line.substr(start, end_of_field(start) - start)).front();
 }
 
 std::optional<double> number(const std::string& s) {
