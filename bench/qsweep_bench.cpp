@@ -15,6 +15,8 @@
 //   BM_BacktestReport/<config> write_backtest_report alone: report.html from a written folder
 //                              (re-reading its files), as `qsweep report` does but without fsync
 //   BM_RollingSharpe/<config>  the 252-day rolling Sharpe of the strategy's returns
+//   BM_Pbo/<trials>            PBO by CSCV (S = 16, 12,870 splits, one thread) from block sums
+//                              of seeded random returns, as a sweep of that many variants has
 // Together, BM_RunBacktest + BM_WriteOutputs are what a `qsweep backtest` process does after
 // start-up. Run from anywhere: paths come from QSWEEP_SOURCE_DIR.
 #include <algorithm>
@@ -24,6 +26,7 @@
 #include <fstream>
 #include <sstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,7 @@
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
 #include "qsweep/market_data.hpp"
+#include "qsweep/overfitting.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/sha256.hpp"
 #include "qsweep/stats.hpp"
@@ -192,6 +196,31 @@ void rolling_sharpe(benchmark::State& state, const std::string& name) {
   add_rate(state, "window", static_cast<double>(stats.returns.size()));
 }
 
+// Block sums of 16 blocks of 230 daily returns per trial, drawn from a seeded generator:
+// what overfitting_summary hands to the PBO after a sweep of `trials` variants.
+void pbo(benchmark::State& state) {
+  const auto trials = static_cast<std::size_t>(state.range(0));
+  constexpr std::size_t kBlocks = 16, kRowsPerBlock = 230;
+  std::mt19937_64 random(42);
+  std::normal_distribution<double> daily_return(0.0004, 0.01);
+  qsweep::BlockReturnSums blocks;
+  blocks.trials = trials;
+  blocks.rows.assign(kBlocks, static_cast<double>(kRowsPerBlock));
+  blocks.sum.assign(kBlocks * trials, 0.0);
+  blocks.sum_sq.assign(kBlocks * trials, 0.0);
+  for (std::size_t i = 0; i < kBlocks * trials; ++i)
+    for (std::size_t t = 0; t < kRowsPerBlock; ++t) {
+      const double r = daily_return(random);
+      blocks.sum[i] += r;
+      blocks.sum_sq[i] += r * r;
+    }
+  for (auto _ : state) {
+    const auto result = qsweep::probability_of_backtest_overfitting(blocks);
+    benchmark::DoNotOptimize(result.value->probability);
+  }
+  add_rate(state, "trial_split", static_cast<double>(trials) * 12870.0);
+}
+
 void register_benchmarks(const fs::path& scratch_dir) {
   const std::vector<std::string> tickers = data_tickers();
   for (const std::string& ticker : tickers) {
@@ -238,6 +267,7 @@ void register_benchmarks(const fs::path& scratch_dir) {
     benchmark::RegisterBenchmark(("BM_RollingSharpe/" + name).c_str(), rolling_sharpe, name)
         ->Unit(benchmark::kMicrosecond);
   }
+  benchmark::RegisterBenchmark("BM_Pbo", pbo)->Arg(1020)->Unit(benchmark::kMillisecond);
 }
 
 }  // namespace

@@ -184,74 +184,120 @@ struct BlockSums {
   double total_rows = 0.0;
 };
 
-// Keys that order trials as the metric does over a set of `rows` periods, from each trial's sum
-// s and sum of squares q over them: keys[i] for sums[i], squares[i]. Sharpe: SR = s / sqrt(rows q
-// - s²), and the key is SR·|SR| = s|s| / (rows q - s²) (same order, no square root). Zero variance
-// gives ±inf by the sign of s, or 0 when every return is 0. Branch-free, so it vectorises.
-void rank_keys(PboMetric metric, const double* sums, const double* squares, double rows, std::size_t n,
-               double* keys) noexcept {
-  if (metric == PboMetric::mean_return) {  // every trial has the same rows
-    std::copy(sums, sums + n, keys);
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const double s = sums[i];
-    const double rows_q = rows * squares[i];
+// Four doubles and four 64-bit lanes (GCC/Clang vector extensions): one AVX2 register in
+// logits_for's AVX2 clone, two SSE2 or NEON registers elsewhere. A true comparison lane is -1.
+// Helpers take vectors by reference: passing or returning them by value changes the ABI with AVX.
+using Doubles = double __attribute__((vector_size(32)));
+using Lanes = std::int64_t __attribute__((vector_size(32)));
+constexpr std::size_t kWidth = 4;
+
+[[gnu::always_inline]] inline void load4(Doubles& out, const double* p) noexcept { std::memcpy(&out, p, sizeof out); }
+
+// The key that orders trials as the metric does over a set of `rows` periods, from a trial's sum
+// s and sum of squares q over them. Sharpe: SR = s / sqrt(rows q - s²), and the key is SR·|SR| =
+// s|s| / (rows q - s²) (same order, no square root). Zero variance gives ±inf by the sign of s,
+// or 0 when every return is 0. Mean return: s (every trial has the same rows).
+template <PboMetric kMetric>
+[[gnu::always_inline]] inline double key_of(double s, double q, double rows) noexcept {
+  if constexpr (kMetric == PboMetric::mean_return) {
+    return s;
+  } else {
+    const double rows_q = rows * q;
     const double spread = rows_q - s * s;  // rows² × variance (ddof 0)
-    const double key = s * std::fabs(s) / spread;
-    const double flat = s == 0.0 ? 0.0 : std::copysign(kInf, s);
     // Constant returns leave only rounding noise (about 1e-16 × rows × rows_q) in `spread`;
     // real returns have stdev / |mean| far above 1e-5.
-    keys[i] = spread <= 1e-10 * rows_q ? flat : key;
+    if (spread <= 1e-10 * rows_q) return s == 0.0 ? 0.0 : std::copysign(kInf, s);
+    return s * std::fabs(s) / spread;
   }
 }
 
-// λ = logit of the relative rank, in `other_keys`, of the trial that is best by `keys` (the first
-// of equal best).
-double logit_of_best(const std::vector<double>& keys, const std::vector<double>& other_keys) {
-  const auto best = static_cast<std::size_t>(std::max_element(keys.begin(), keys.end()) - keys.begin());
-  const double chosen = other_keys[best];
-  // Counted two keys at a time (GCC/Clang vector extensions: SSE2, NEON); a true lane compares
-  // as -1.
-  using Doubles = double __attribute__((vector_size(16)));
-  using Counts = std::int64_t __attribute__((vector_size(16)));
-  const Doubles target = {chosen, chosen};
-  Counts below_lanes = {0, 0}, equal_lanes = {0, 0};
-  const std::size_t n = other_keys.size();
-  std::size_t i = 0;
-  for (; i + 2 <= n; i += 2) {
-    Doubles key;
-    std::memcpy(&key, other_keys.data() + i, sizeof key);
-    below_lanes -= key < target;
-    equal_lanes -= key == target;
+// key_of for four trials at once, with the same operations in the same order.
+template <PboMetric kMetric>
+[[gnu::always_inline]] inline void keys_of(Doubles& out, const Doubles& s, const Doubles& q, double rows) noexcept {
+  if constexpr (kMetric == PboMetric::mean_return) {
+    out = s;
+  } else {
+    const Lanes sign_bit = {INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
+    const Lanes s_bits = __builtin_bit_cast(Lanes, s);
+    const Doubles rows_q = rows * q;
+    const Doubles spread = rows_q - s * s;
+    const Doubles key = s * __builtin_bit_cast(Doubles, s_bits & ~sign_bit) / spread;
+    const Lanes signed_inf = (s_bits & sign_bit) | __builtin_bit_cast(std::int64_t, kInf);
+    const Lanes flat = s == 0.0 ? Lanes{0, 0, 0, 0} : signed_inf;  // +0.0 has no bits set
+    out = spread <= 1e-10 * rows_q ? __builtin_bit_cast(Doubles, flat) : key;
   }
-  auto below = static_cast<std::size_t>(below_lanes[0] + below_lanes[1]);
-  auto equal = static_cast<std::size_t>(equal_lanes[0] + equal_lanes[1]);
-  for (; i < n; ++i) {
-    below += other_keys[i] < chosen;
-    equal += other_keys[i] == chosen;
-  }
-  const double rank = static_cast<double>(below) + (static_cast<double>(equal) + 1.0) / 2.0;
-  const double omega = rank / (static_cast<double>(other_keys.size()) + 1.0);
-  return std::log(omega / (1.0 - omega));
 }
+
+// Running first-largest over keys seen four at a time: a strict `>` keeps each lane's first.
+struct FirstMax {
+  Doubles best = {-kInf, -kInf, -kInf, -kInf};
+  Lanes index = {0, 1, 2, 3};  // lane j starts at key j, which is >= -inf
+  [[gnu::always_inline]] void see(const Doubles& keys, const Lanes& at) noexcept {
+    const Lanes greater = keys > best;
+    best = greater ? keys : best;
+    index = greater ? at : index;
+  }
+  // The first largest of keys[0, n): the lanes' best (lowest index among equals), then the
+  // scalar tail from `vector_end`. Needs n >= kWidth when any vector was seen.
+  [[gnu::always_inline]] std::size_t result(const double* keys, std::size_t vector_end, std::size_t n) const noexcept {
+    std::size_t first = 0;
+    if (vector_end > 0) {
+      first = static_cast<std::size_t>(index[0]);
+      for (std::size_t lane = 1; lane < kWidth; ++lane) {
+        const auto at = static_cast<std::size_t>(index[lane]);
+        if (keys[at] > keys[first] || (keys[at] == keys[first] && at < first)) first = at;
+      }
+    }
+    for (std::size_t i = vector_end == 0 ? 1 : vector_end; i < n; ++i)
+      if (keys[i] > keys[first]) first = i;
+    return first;
+  }
+};
+
+// Trials below and equal to a chosen key, counted four lanes at a time.
+struct RankCount {
+  double chosen;
+  Doubles target = {0.0, 0.0, 0.0, 0.0};
+  Lanes below = {0, 0, 0, 0}, equal = {0, 0, 0, 0};
+  explicit RankCount(double chosen_key) noexcept : chosen(chosen_key) { target += chosen; }
+  [[gnu::always_inline]] void see(const Doubles& keys) noexcept {
+    below -= keys < target;
+    equal -= keys == target;
+  }
+  // λ = logit of the relative rank of the chosen key among n, with the scalar tail from
+  // `vector_end`: ties count half, as in the paper's relative rank ω = rank / (n + 1).
+  [[gnu::always_inline]] double logit(const double* keys, std::size_t vector_end, std::size_t n) const noexcept {
+    auto below_count = static_cast<std::size_t>(below[0] + below[1] + below[2] + below[3]);
+    auto equal_count = static_cast<std::size_t>(equal[0] + equal[1] + equal[2] + equal[3]);
+    for (std::size_t i = vector_end; i < n; ++i) {
+      below_count += keys[i] < chosen;
+      equal_count += keys[i] == chosen;
+    }
+    const double rank = static_cast<double>(below_count) + (static_cast<double>(equal_count) + 1.0) / 2.0;
+    const double omega = rank / (static_cast<double>(n) + 1.0);
+    return std::log(omega / (1.0 - omega));
+  }
+};
 
 // The λ of combination c and of its complement complement[c], for each c in [first, last) of the
 // combinations that hold block 0 (`picks`: the S/2 blocks of each combination, increasing). The
 // sums over a combination's blocks add them in increasing order, starting from 0; the sums over
 // its complement are the totals minus them. Consecutive combinations share their leading
-// blocks, so the partial sums of those are kept (one level per block) and reused.
+// blocks, so the partial sums of those are kept (one level per block) and reused. One pass
+// computes both halves' keys and their first largest; a second counts the ranks.
 // On x86-64, GCC also compiles an AVX2 version, chosen at load time when the CPU has AVX2 (the
-// loops above vectorise twice as wide); other targets and older CPUs run the baseline.
+// four-lane vectors fit one register); other targets and older CPUs run the baseline.
+template <PboMetric kMetric>
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx2", "default")))
 #endif
-void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half, const std::vector<unsigned char>& picks,
+void logits_for(const BlockSums& blocks, std::size_t half, const std::vector<unsigned char>& picks,
                 const std::vector<std::size_t>& complement, std::size_t first, std::size_t last,
                 std::vector<double>& logits) {
   const std::size_t n = blocks.trials;
+  const std::size_t vector_end = n - n % kWidth;
   std::vector<double> level_sum(half * n), level_sq(half * n);
-  std::vector<double> keys(n), other_sum(n), other_sq(n), other_keys(n);
+  std::vector<double> keys(n), other_keys(n);
   const unsigned char* previous = nullptr;
   for (std::size_t c = first; c < last; ++c) {
     const unsigned char* pick = picks.data() + c * half;
@@ -275,15 +321,51 @@ void logits_for(const BlockSums& blocks, PboMetric metric, std::size_t half, con
     const double* sq = level_sq.data() + (half - 1) * n;
     double rows = 0.0;
     for (std::size_t k = 0; k < half; ++k) rows += blocks.rows[pick[k]];
-    for (std::size_t i = 0; i < n; ++i) {
-      other_sum[i] = blocks.total[i] - sum[i];
-      other_sq[i] = blocks.total_sq[i] - sq[i];
+    const double other_rows = blocks.total_rows - rows;
+
+    FirstMax best, other_best;
+    Lanes at = {0, 1, 2, 3};
+    const Lanes step = {kWidth, kWidth, kWidth, kWidth};
+    for (std::size_t i = 0; i < vector_end; i += kWidth, at += step) {
+      Doubles s, q, total_s, total_q, key, other_key;
+      load4(s, sum + i);
+      load4(q, sq + i);
+      load4(total_s, blocks.total.data() + i);
+      load4(total_q, blocks.total_sq.data() + i);
+      keys_of<kMetric>(key, s, q, rows);
+      keys_of<kMetric>(other_key, total_s - s, total_q - q, other_rows);
+      std::memcpy(keys.data() + i, &key, sizeof key);
+      std::memcpy(other_keys.data() + i, &other_key, sizeof other_key);
+      best.see(key, at);
+      other_best.see(other_key, at);
     }
-    rank_keys(metric, sum, sq, rows, n, keys.data());
-    rank_keys(metric, other_sum.data(), other_sq.data(), blocks.total_rows - rows, n, other_keys.data());
-    logits[c] = logit_of_best(keys, other_keys);                     // in sample: c's blocks
-    logits[complement[c]] = logit_of_best(other_keys, keys);  // in sample: the others
+    for (std::size_t i = vector_end; i < n; ++i) {
+      keys[i] = key_of<kMetric>(sum[i], sq[i], rows);
+      other_keys[i] = key_of<kMetric>(blocks.total[i] - sum[i], blocks.total_sq[i] - sq[i], other_rows);
+    }
+    // In sample on c's blocks, the best is ranked out of sample on the others; and the reverse.
+    RankCount rank(other_keys[best.result(keys.data(), vector_end, n)]);
+    RankCount other_rank(keys[other_best.result(other_keys.data(), vector_end, n)]);
+    for (std::size_t i = 0; i < vector_end; i += kWidth) {
+      Doubles key, other_key;
+      load4(key, keys.data() + i);
+      load4(other_key, other_keys.data() + i);
+      rank.see(other_key);
+      other_rank.see(key);
+    }
+    logits[c] = rank.logit(other_keys.data(), vector_end, n);
+    logits[complement[c]] = other_rank.logit(keys.data(), vector_end, n);
   }
+}
+
+// logits_for with the metric fixed at compile time.
+void logits_for(PboMetric metric, const BlockSums& blocks, std::size_t half, const std::vector<unsigned char>& picks,
+                const std::vector<std::size_t>& complement, std::size_t first, std::size_t last,
+                std::vector<double>& logits) {
+  if (metric == PboMetric::mean_return)
+    logits_for<PboMetric::mean_return>(blocks, half, picks, complement, first, last, logits);
+  else
+    logits_for<PboMetric::sharpe>(blocks, half, picks, complement, first, last, logits);
 }
 
 }  // namespace
@@ -406,13 +488,13 @@ StatResult<PboResult> probability_of_backtest_overfitting(const BlockReturnSums&
   result.logits.assign(count, 0.0);
   const std::size_t workers = std::clamp<std::size_t>(options.threads, 1, pairs);
   if (workers == 1) {
-    logits_for(blocks, options.metric, half, picks, complement, 0, pairs, result.logits);
+    logits_for(options.metric, blocks, half, picks, complement, 0, pairs, result.logits);
   } else {
     std::vector<std::thread> pool;
     for (std::size_t w = 0; w < workers; ++w)
       pool.emplace_back([&, w] {
-        logits_for(blocks, options.metric, half, picks, complement, w * pairs / workers, (w + 1) * pairs / workers,
-                   result.logits);
+        logits_for(options.metric, blocks, half, picks, complement, w * pairs / workers,
+                   (w + 1) * pairs / workers, result.logits);
       });
     for (std::thread& thread : pool) thread.join();
   }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -410,6 +411,92 @@ TEST(Pbo, FlatAndConstantTrialsRankWithoutNaN) {
   ASSERT_TRUE(pbo);
   EXPECT_EQ(pbo.value->probability, 0.0);
   for (double l : pbo.value->logits) EXPECT_NEAR(l, std::log(3.0), 1e-15);
+}
+
+// A direct CSCV over the matrix rows, one combination at a time, in itertools order: each
+// trial's metric on a set of blocks from its own rows (Sharpe as mean / population stdev, ±inf
+// or 0 for a constant series), the first of equal in-sample best, its out-of-sample rank with
+// ties counted half. What the vectorised kernel must reproduce on any trial count.
+std::vector<double> brute_force_logits(const std::vector<double>& data, std::size_t periods, std::size_t trials,
+                                       std::size_t s, PboMetric metric) {
+  auto perf = [&](const std::vector<std::size_t>& rows, std::size_t n) {
+    double sum = 0.0;
+    for (std::size_t t : rows) sum += data[t * trials + n];
+    const double mean = sum / static_cast<double>(rows.size());
+    if (metric == PboMetric::mean_return) return mean;
+    double squares = 0.0;
+    for (std::size_t t : rows) squares += (data[t * trials + n] - mean) * (data[t * trials + n] - mean);
+    if (squares == 0.0) return mean == 0.0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), mean);
+    return mean / std::sqrt(squares / static_cast<double>(rows.size()));
+  };
+  std::vector<double> logits;
+  std::vector<std::size_t> pick(s / 2);
+  for (std::size_t k = 0; k < pick.size(); ++k) pick[k] = k;
+  while (true) {
+    std::vector<std::size_t> in_rows, out_rows;
+    for (std::size_t b = 0; b < s; ++b) {
+      const bool in = std::find(pick.begin(), pick.end(), b) != pick.end();
+      for (std::size_t t = b * periods / s; t < (b + 1) * periods / s; ++t) (in ? in_rows : out_rows).push_back(t);
+    }
+    std::size_t best = 0;
+    for (std::size_t n = 1; n < trials; ++n)
+      if (perf(in_rows, n) > perf(in_rows, best)) best = n;
+    const double chosen = perf(out_rows, best);
+    double below = 0.0, equal = 0.0;
+    for (std::size_t n = 0; n < trials; ++n) {
+      below += perf(out_rows, n) < chosen;
+      equal += perf(out_rows, n) == chosen;
+    }
+    const double omega = (below + (equal + 1.0) / 2.0) / (static_cast<double>(trials) + 1.0);
+    logits.push_back(std::log(omega / (1.0 - omega)));
+    std::size_t k = pick.size();
+    while (k > 0 && pick[k - 1] == s - pick.size() + (k - 1)) --k;
+    if (k == 0) return logits;
+    ++pick[k - 1];
+    for (std::size_t j = k; j < pick.size(); ++j) pick[j] = pick[j - 1] + 1;
+  }
+}
+
+TEST(Pbo, EveryTrialCountMatchesABruteForceCscvWithTiesAndFlatTrials) {
+  // The kernel compares four trials at a time and finishes the last N mod 4 one by one. Trials
+  // here are multiples of 1/64 (sums are exact), drawn from few values so that in-sample bests
+  // tie across lanes and the tail while differing out of sample; some are flat (all 0: key 0),
+  // constant (key ±inf) or copies of others. Every N from 1 to 13 and both metrics must give the
+  // brute force's logits exactly, and the same with 3 threads.
+  std::mt19937_64 rng(11);
+  const std::size_t periods = 12, s = 6;
+  for (std::size_t trials = 2; trials <= 13; ++trials) {
+    std::vector<double> data(periods * trials);
+    for (std::size_t n = 0; n < trials; ++n) {
+      const std::uint64_t kind = rng() % 6;
+      for (std::size_t t = 0; t < periods; ++t) {
+        double& r = data[t * trials + n];
+        if (kind == 0) r = 0.0;                                                  // flat: key 0
+        else if (kind == 1) r = (rng() % 2 == 0 ? 1.0 : -1.0) / 64.0;            // ±inf, per set
+        else if (kind == 2 && n > 0) r = data[t * trials + rng() % n];            // copy parts
+        else r = static_cast<double>(static_cast<int>(rng() % 5) - 2) / 64.0;    // few levels
+      }
+      if (kind == 1) {  // constant: all periods share one sign
+        const double level = data[n];
+        for (std::size_t t = 0; t < periods; ++t) data[t * trials + n] = level;
+      }
+    }
+    for (const PboMetric metric : {PboMetric::mean_return, PboMetric::sharpe}) {
+      const std::vector<double> expected = brute_force_logits(data, periods, trials, s, metric);
+      PboOptions options;
+      options.partitions = s;
+      options.metric = metric;
+      for (const std::size_t threads : {1u, 3u}) {
+        options.threads = threads;
+        const auto pbo = probability_of_backtest_overfitting(ReturnMatrix::period_major(data, periods, trials), options);
+        ASSERT_TRUE(pbo) << pbo.undefined_because;
+        ASSERT_EQ(pbo.value->logits.size(), expected.size());
+        for (std::size_t c = 0; c < expected.size(); ++c)
+          ASSERT_NEAR(pbo.value->logits[c], expected[c], 1e-12)
+              << "N = " << trials << ", metric " << static_cast<int>(metric) << ", combination " << c;
+      }
+    }
+  }
 }
 
 TEST(Pbo, DegenerateInputsSayWhy) {
