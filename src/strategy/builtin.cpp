@@ -43,7 +43,7 @@ namespace {
 // then momentum_signal() of the asset's closes up to t, bit for bit (the same doubles multiplied
 // in the same order; a factor 1.0 changes nothing).
 struct GrowthFactors {
-  static constexpr std::size_t kChunk = 8;  // assets multiplied together (registers, SIMD)
+  static constexpr std::size_t kChunk = 4;  // assets multiplied together (one AVX2 register)
   std::vector<double> factors;
   std::size_t stride = 0;
 
@@ -65,27 +65,27 @@ struct GrowthFactors {
     return p;
   }
   // out[r * stride + a] = product(a, last_r, lookback) for the assets of every chunk, with
-  // last_r = ends[r] >= lookback - 1. Two windows at a time keep 2 × kChunk independent
-  // multiplications in flight.
+  // last_r = ends[r] >= lookback - 1. Four windows at a time keep 4 × kChunk independent
+  // multiplications in flight (enough to cover the multiplier's latency).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
   __attribute__((target_clones("avx2", "default")))  // an AVX2 version for CPUs that have it
 #endif
   void products(std::span<const std::size_t> ends, std::size_t lookback, std::vector<double>& out) const {
+    constexpr std::size_t kWindows = 4;
     out.assign(ends.size() * stride, 1.0);
     for (std::size_t a0 = 0; a0 < stride; a0 += kChunk) {
       std::size_t r = 0;
-      for (; r + 2 <= ends.size(); r += 2) {
-        double p0[kChunk], p1[kChunk];
-        for (std::size_t k = 0; k < kChunk; ++k) p0[k] = p1[k] = 1.0;
-        const double* f0 = factors.data() + (ends[r] + 1 - lookback) * stride + a0;
-        const double* f1 = factors.data() + (ends[r + 1] + 1 - lookback) * stride + a0;
-        for (std::size_t j = 0; j < lookback; ++j, f0 += stride, f1 += stride)
-          for (std::size_t k = 0; k < kChunk; ++k) {
-            p0[k] *= f0[k];
-            p1[k] *= f1[k];
-          }
-        std::copy(p0, p0 + kChunk, out.data() + r * stride + a0);
-        std::copy(p1, p1 + kChunk, out.data() + (r + 1) * stride + a0);
+      for (; r + kWindows <= ends.size(); r += kWindows) {
+        double p[kWindows][kChunk];
+        const double* f[kWindows];
+        for (std::size_t w = 0; w < kWindows; ++w) {
+          for (std::size_t k = 0; k < kChunk; ++k) p[w][k] = 1.0;
+          f[w] = factors.data() + (ends[r + w] + 1 - lookback) * stride + a0;
+        }
+        for (std::size_t j = 0; j < lookback; ++j)
+          for (std::size_t w = 0; w < kWindows; ++w)
+            for (std::size_t k = 0; k < kChunk; ++k) p[w][k] *= f[w][j * stride + k];
+        for (std::size_t w = 0; w < kWindows; ++w) std::copy(p[w], p[w] + kChunk, out.data() + (r + w) * stride + a0);
       }
       for (; r < ends.size(); ++r)
         for (std::size_t a = a0; a < a0 + kChunk; ++a) out[r * stride + a] = product(a, ends[r], lookback);
