@@ -232,20 +232,19 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
   const double log_d1 = ys.log ? std::log10(ys.d1) : 0.0;
   auto ys_of = [&](double v) { return ys.log ? ys.at_log(v, log_d0, log_d1) : ys(v); };
   std::vector<std::vector<Point>> segments(1);
-  std::vector<Point> bucket;
+  // The current pixel column: its number of points, and its first, first lowest, first highest
+  // and last point (with the lowest's and highest's positions in the column).
+  std::size_t count = 0, lo = 0, hi = 0;
+  Point first{}, low{}, high{}, last{};
   long column = std::numeric_limits<long>::min();
   auto flush = [&] {
-    if (bucket.empty()) return;
-    std::size_t lo = 0;
-    std::size_t hi = 0;
-    for (std::size_t i = 1; i < bucket.size(); ++i) {
-      if (bucket[i].y < bucket[lo].y) lo = i;
-      if (bucket[i].y > bucket[hi].y) hi = i;
-    }
-    std::vector<std::size_t> keep = {0, std::min(lo, hi), std::max(lo, hi), bucket.size() - 1};
-    keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
-    for (const std::size_t k : keep) segments.back().push_back(bucket[k]);
-    bucket.clear();
+    if (count == 0) return;
+    std::vector<Point>& segment = segments.back();
+    segment.push_back(first);  // then the lowest and highest in order, then the last, each once
+    if (std::min(lo, hi) != 0) segment.push_back(lo < hi ? low : high);
+    if (lo != hi && std::max(lo, hi) != count - 1) segment.push_back(lo < hi ? high : low);
+    if (count > 1) segment.push_back(last);
+    count = 0;
   };
   const std::size_t n = std::min(s.x.size(), s.y.size());
   for (std::size_t i = 0; i < n; ++i) {
@@ -260,7 +259,15 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
     const long c = std::lround(std::floor(p.x));
     if (c != column) flush();
     column = c;
-    bucket.push_back(p);
+    if (count == 0) {
+      first = low = high = p;
+      lo = hi = 0;
+    } else {
+      if (p.y < low.y) low = p, lo = count;
+      if (p.y > high.y) high = p, hi = count;
+    }
+    last = p;
+    ++count;
   }
   flush();
   if (segments.back().empty()) segments.pop_back();
