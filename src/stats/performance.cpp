@@ -184,7 +184,11 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
 
   s.returns.resize(n);
   s.returns[0] = 0.0;
-  for (std::size_t i = 1; i < n; ++i) s.returns[i] = equity[i] / equity[i - 1] - 1.0;
+  {
+    double* __restrict const returns = s.returns.data();  // distinct from `equity`: vectorises
+    const double* __restrict const values = equity.data();
+    for (std::size_t i = 1; i < n; ++i) returns[i] = values[i] / values[i - 1] - 1.0;
+  }
   s.cum_returns.resize(n);
   if (mode == Mode::qstrader) {  // QSTrader: exp(cumsum(log(1 + r)))
     double log_sum = 0.0;
@@ -233,12 +237,18 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
   if (!negative.empty() && downside > 0.0) s.sortino = finite_or_null(sqrt_periods * mean / downside);
 
   // Drawdowns: the high-water mark starts at 0 and C[0] never enters it (QSTrader).
+  // Three passes: the serial high-water marks, the divisions (independent: they vectorise), then
+  // the maximum and the longest run.
   s.drawdown.assign(n, 0.0);
-  double hwm = 0.0;
+  {
+    double* __restrict const drawdown = s.drawdown.data();
+    const double* __restrict const cum = s.cum_returns.data();
+    double hwm = 0.0;
+    for (std::size_t i = 1; i < n; ++i) drawdown[i] = hwm = std::max(hwm, cum[i]);
+    for (std::size_t i = 1; i < n; ++i) drawdown[i] = (drawdown[i] - cum[i]) / drawdown[i];
+  }
   std::size_t run = 0;
   for (std::size_t i = 1; i < n; ++i) {
-    hwm = std::max(hwm, s.cum_returns[i]);
-    s.drawdown[i] = (hwm - s.cum_returns[i]) / hwm;
     s.max_drawdown = std::max(s.max_drawdown, s.drawdown[i]);
     run = (run + 1) * static_cast<std::size_t>(s.drawdown[i] != 0.0);  // branch-free
     s.max_drawdown_duration = std::max(s.max_drawdown_duration, run);
