@@ -17,6 +17,8 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "core/parallel.hpp"
+#include "qsweep/cpus.hpp"
 #include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
@@ -913,7 +915,8 @@ std::string distribution_panel(const Sweep& s) {
 
 // ---- equity curves
 
-std::string equity_panel(const Sweep& s) {
+// One of the equity panel's two charts (linear or log y axis).
+std::string equity_chart(const Sweep& s, svg::YScale scale) {
   const Curves& c = s.curves;
   std::vector<double> x(c.dates.begin(), c.dates.end());
   auto growth = [&](std::uint64_t id) {
@@ -932,27 +935,32 @@ std::string equity_panel(const Sweep& s) {
   auto legend_name = [&](std::string_view what, std::uint64_t id) {
     return fmt::format("{}: variant {} ({} {})", what, id, s.metric.label, s.metric_text(id));
   };
-  auto chart = [&](svg::YScale scale) {
-    svg::LineChart lc;
-    lc.frame = {kWideWidth, 330.0,
-                scale == svg::YScale::log ? "Cumulative return, log scale" : "Cumulative return", 0.0};
-    lc.y_format = Format::percent;
-    lc.y_label_shift = -1.0;
-    lc.y_scale = scale;
-    lc.reference_line = 1.0;
-    bool named = false;
-    for (const std::uint64_t id : c.ids) {
-      if (id == s.best_id || id == s.median_id) continue;
-      lc.series.push_back({named ? "" : "Other kept variants (top ranks)", x, growth(id), kOtherColor, 1.0});
-      named = true;
-    }
-    if (has_median && s.median_id != s.best_id)
-      lc.series.push_back({legend_name("Median", s.median_id), x, growth(s.median_id), kMedianColor, 1.6});
-    if (has_best)
-      lc.series.push_back({legend_name(s.median_id == s.best_id ? "Best = median" : "Best", s.best_id), x,
-                           growth(s.best_id), kAccent, 2.0});
-    return svg::line_chart(lc);
-  };
+  svg::LineChart lc;
+  lc.frame = {kWideWidth, 330.0,
+              scale == svg::YScale::log ? "Cumulative return, log scale" : "Cumulative return", 0.0};
+  lc.y_format = Format::percent;
+  lc.y_label_shift = -1.0;
+  lc.y_scale = scale;
+  lc.reference_line = 1.0;
+  bool named = false;
+  for (const std::uint64_t id : c.ids) {
+    if (id == s.best_id || id == s.median_id) continue;
+    lc.series.push_back({named ? "" : "Other kept variants (top ranks)", x, growth(id), kOtherColor, 1.0});
+    named = true;
+  }
+  if (has_median && s.median_id != s.best_id)
+    lc.series.push_back({legend_name("Median", s.median_id), x, growth(s.median_id), kMedianColor, 1.6});
+  if (has_best)
+    lc.series.push_back({legend_name(s.median_id == s.best_id ? "Best = median" : "Best", s.best_id), x,
+                         growth(s.best_id), kAccent, 2.0});
+  return svg::line_chart(lc);
+}
+
+// The equity panel around its linear and log charts (equity_chart).
+std::string equity_panel(const Sweep& s, const std::string& linear_chart, const std::string& log_chart) {
+  const Curves& c = s.curves;
+  const bool has_best = c.equity.count(s.best_id) > 0;
+  const bool has_median = c.equity.count(s.median_id) > 0;
   std::string note =
       "Growth of each kept variant from its first equity point (curves.csv); dashed line: break-even.";
   if (!has_best) note += fmt::format(" The best variant's curve ({}) is not in curves.csv.", s.best_id);
@@ -963,7 +971,7 @@ std::string equity_panel(const Sweep& s) {
       "<div class=\"scale-switch\" role=\"group\" aria-label=\"y axis scale\">"
       "<label for=\"equity-linear\">Linear</label><label for=\"equity-log\">Log</label></div>"
       "<div class=\"scale-linear\">{}</div><div class=\"scale-log\">{}</div>",
-      chart(svg::YScale::linear), chart(svg::YScale::log));
+      linear_chart, log_chart);
   return panel("panel-equity", "Best variant against the median variant", escape(note), body, "has-switch");
 }
 
@@ -1024,7 +1032,8 @@ figure.multiple figcaption{font-size:13px;font-weight:650;margin:4px 0 2px}
  .table-scroll{overflow:visible}
 )css"};
 
-std::string page(const Sweep& s) {
+// `threads`: how many threads may build its panels.
+std::string page(const Sweep& s, unsigned threads) {
   const Manifest& m = s.manifest;
   std::string period = "no curves";
   if (!s.curves.dates.empty())
@@ -1046,12 +1055,14 @@ std::string page(const Sweep& s) {
   std::string html =
       report::page_start({fmt::format("{} sweep ({} variants)", m.name, count_text(s.results.ids.size())),
                           "qsweep sweep report", m.name, meta, "panel-title", kStyle});
-  html += kpis(s);
-  html += overfitting_panel(s);
-  html += ranking_panel(s);
-  html += heatmap_panel(s);
-  html += sensitivity_panel(s);
-  html += "<div class=\"row\">" + equity_panel(s) + distribution_panel(s) + "</div>\n";
+  // The two equity charts take most of the time: each is a task, beside the other panels.
+  std::string linear_chart, log_chart, panels;
+  run_tasks({[&] { linear_chart = equity_chart(s, svg::YScale::linear); },
+             [&] { log_chart = equity_chart(s, svg::YScale::log); },
+             [&] { panels = kpis(s) + overfitting_panel(s) + ranking_panel(s) + heatmap_panel(s) + sensitivity_panel(s); }},
+            threads);
+  html += panels;
+  html += "<div class=\"row\">" + equity_panel(s, linear_chart, log_chart) + distribution_panel(s) + "</div>\n";
   html += report::page_end(m.version, "manifest.json, results.csv, curves.csv and sweep_summary.json");
   return html;
 }
@@ -1065,7 +1076,8 @@ bool all_numbers_finite(const json& value) {
 }
 
 // `summary_doc`: sweep_summary.json, parsed; `curves`: curves.csv, or nullopt to read it.
-void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<Curves> curves, bool sync) {
+void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<Curves> curves, bool sync,
+                  unsigned threads) {
   Sweep s;
   s.manifest = read_manifest(sweep_dir / "manifest.json");
   s.summary = std::move(summary_doc);
@@ -1082,7 +1094,7 @@ void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<
     if (s.results.row_of.count(id) == 0)
       summary.fail(key, fmt::format("variant {} is not in results.csv", id));
   s.curves = curves ? std::move(*curves) : read_curves(sweep_dir / "curves.csv");
-  write_file_atomic(sweep_dir / "report.html", page(s), sync);
+  write_file_atomic(sweep_dir / "report.html", page(s, threads), sync);
 }
 
 void check_sweep_dir(const fs::path& sweep_dir) {
@@ -1095,12 +1107,12 @@ void check_sweep_dir(const fs::path& sweep_dir) {
 
 void write_sweep_report(const fs::path& sweep_dir, bool sync) {
   check_sweep_dir(sweep_dir);
-  write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), std::nullopt, sync);
+  write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), std::nullopt, sync, available_cpus());
 }
 
 namespace report {
 
-void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync) {
+void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync, unsigned threads) {
   check_sweep_dir(sweep_dir);
   Curves c;
   c.dates = std::move(curves.dates);
@@ -1111,11 +1123,9 @@ void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves cur
     c.equity.emplace(curves.ids[i], std::move(curves.equity[i]));
   }
   const fs::path path = sweep_dir / "sweep_summary.json";
-  if (!summary.is_object() || !all_numbers_finite(summary)) {
-    write_report(sweep_dir, JsonDoc::load(path), std::move(c), sync);
-    return;
-  }
-  write_report(sweep_dir, JsonDoc{path, std::move(summary)}, std::move(c), sync);
+  // The file holds a non-finite number as null: read that back from the text the file holds.
+  if (!summary.is_object() || !all_numbers_finite(summary)) summary = json::parse(summary.dump());
+  write_report(sweep_dir, JsonDoc{path, std::move(summary)}, std::move(c), sync, threads);
 }
 
 }  // namespace report

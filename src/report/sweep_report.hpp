@@ -21,9 +21,9 @@ struct SweepCurves {
 // write_sweep_report(sweep_dir, sync), given `summary` and `curves`, the content of the folder's
 // sweep_summary.json and curves.csv, instead of reading those files back: the same bytes, as
 // their numbers round-trip exactly (non-finite equity values become NaN, as an empty cell does).
-// A summary holding a non-finite number (which the file would carry as null) is read back from
-// the file instead.
+// A summary holding a non-finite number (which the file carries as null) is taken as its text
+// reads back, so the summary file need not exist yet. Builds the panels on up to `threads` threads.
 void write_sweep_report(const std::filesystem::path& sweep_dir, nlohmann::json summary, SweepCurves curves,
-                        bool sync);
+                        bool sync, unsigned threads);
 
 }  // namespace qsweep::report

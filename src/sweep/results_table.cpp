@@ -406,22 +406,24 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
       throw InputError(fmt::format("{}: {} of {} variants have results", journal.path().string(), rows.size(), valid_ids.size()));
   }
 
-  // results.csv, in id order.
-  fmt::memory_buffer csv;
-  auto csv_out = std::back_inserter(csv);
-  fmt::format_to(csv_out, "id,hash");
-  for (const SweepDimension& d : grid.dimensions()) fmt::format_to(csv_out, ",{}", csv_param(d.key));
-  for (const std::string& c : result_columns()) fmt::format_to(csv_out, ",{}", c);
-  csv.push_back('\n');
-  for (const ResultRow& r : rows) {
-    fmt::format_to(csv_out, FMT_COMPILE("{},{}"), r.id, grid.variant_hash(r.id));
-    for (const auto& [key, value] : grid.assignments(r.id)) fmt::format_to(csv_out, ",{}", csv_param(value));
-    for (const auto& v : r.values) append_field(csv, v);
+  // results.csv, in id order (written beside the curves and the overfitting statistics below).
+  auto write_results = [&] {
+    fmt::memory_buffer csv;
+    auto csv_out = std::back_inserter(csv);
+    fmt::format_to(csv_out, "id,hash");
+    for (const SweepDimension& d : grid.dimensions()) fmt::format_to(csv_out, ",{}", csv_param(d.key));
+    for (const std::string& c : result_columns()) fmt::format_to(csv_out, ",{}", c);
     csv.push_back('\n');
-  }
-  // The derived files skip fsync: journal.csv and manifest.json are on disk, and --resume
-  // rewrites these from them after a crash.
-  write_file_atomic(out / "results.csv", fmt::to_string(csv), /*sync=*/false);
+    for (const ResultRow& r : rows) {
+      fmt::format_to(csv_out, FMT_COMPILE("{},{}"), r.id, grid.variant_hash(r.id));
+      for (const auto& [key, value] : grid.assignments(r.id)) fmt::format_to(csv_out, ",{}", csv_param(value));
+      for (const auto& v : r.values) append_field(csv, v);
+      csv.push_back('\n');
+    }
+    // The derived files skip fsync: journal.csv and manifest.json are on disk, and --resume
+    // rewrites these from them after a crash.
+    write_file_atomic(out / "results.csv", fmt::to_string(csv), /*sync=*/false);
+  };
 
   // Ranking: best first by rank_by (nulls last), ties by id.
   const auto& names = result_columns();
@@ -453,7 +455,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   const std::vector<double>& best_equity = curves.front().equity;
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
 
-  // curves.csv beside the overfitting statistics (on a thread of its own when there are two).
+  // curves.csv beside results.csv and the overfitting statistics (on two threads when there are).
   report::SweepCurves curves_table;
   auto write_curves = [&] {
     for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
@@ -486,7 +488,7 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
     curves_table.dates = std::move(dates);
   };
   json overfitting;
-  run_tasks({write_curves, [&] { overfitting = overfitting_summary(rows, best_returns, threads); }},
+  run_tasks({write_results, write_curves, [&] { overfitting = overfitting_summary(rows, best_returns, threads); }},
             std::min(threads, 2u));
 
   // sweep_summary.json: the ranking and what the report needs.
@@ -510,8 +512,10 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   }
   summary["ranking"] = ranking;
   summary["overfitting"] = std::move(overfitting);
-  write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n", /*sync=*/false);
-  report::write_sweep_report(out, summary, std::move(curves_table), /*sync=*/false);
+  // The report reads results.csv, written above, but not the summary file.
+  run_tasks({[&] { write_file_atomic(out / "sweep_summary.json", summary.dump(1) + "\n", /*sync=*/false); },
+             [&] { report::write_sweep_report(out, summary, std::move(curves_table), /*sync=*/false, threads); }},
+            std::min(threads, 2u));
   return summary;
 }
 

@@ -2,14 +2,17 @@
 // overfitting warnings and n/a reasons, heatmap cell means, escaping, degenerate grids
 // (one dimension, two variants, undefined statistics), errors naming the file, and
 // deterministic bytes.
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/report.hpp"
+#include "report/sweep_report.hpp"
 #include "test_support.hpp"
 
 namespace qsweep::test {
@@ -323,6 +326,27 @@ TEST_F(SweepReport, SameFilesGiveTheSameBytes) {
   const fs::path dir = folder("sweep-report-bytes", three_dimensions());
   const std::string first = render(dir);
   EXPECT_EQ(render(dir), first);
+}
+
+TEST_F(SweepReport, SummaryAndCurvesInMemoryGiveTheFilesBytesOnAnyThreads) {
+  // What `qsweep sweep` hands over in memory: the summary with a non-finite number where the file
+  // holds null (the deflated Sharpe ratio here), and the curves with NaN for the empty cell.
+  Folder f = three_dimensions();
+  f.overfitting["deflated_sharpe"]["value"] = nullptr;
+  const fs::path dir = folder("sweep-report-memory", f);
+  const std::string from_files = render(dir);
+  json summary = json::parse(slurp(dir / "sweep_summary.json"));
+  summary["overfitting"]["deflated_sharpe"]["value"] = std::nan("");
+  for (const unsigned threads : {1u, 2u, 3u}) {
+    report::SweepCurves curves;
+    curves.dates = {day_from_civil(2020, 1, 2), day_from_civil(2020, 1, 3), day_from_civil(2020, 1, 6)};
+    curves.ids = {6, 1};
+    curves.equity = {{100.0, 110.0, 121.0}, {100.0, 101.0, std::nan("")}};
+    fs::remove(dir / "report.html");
+    fs::remove(dir / "sweep_summary.json");  // not read: the summary comes from memory
+    report::write_sweep_report(dir, summary, std::move(curves), /*sync=*/false, threads);
+    EXPECT_EQ(slurp(dir / "report.html"), from_files) << threads << " threads";
+  }
 }
 
 TEST_F(SweepReport, ErrorsNameTheFile) {
