@@ -17,6 +17,9 @@ std::string read_file(const std::filesystem::path& path);
 // commit point a crashed process cannot half-do.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool sync = true);
 
+// Forces a written file's data to disk (fsync). Throws IoError naming the path.
+void sync_file(const std::filesystem::path& path);
+
 // Writes `content` to `path`, which must not exist yet, under its final name and without fsync:
 // for files inside a write_dir_atomic() folder, which its rename publishes all at once. Throws
 // IoError naming the path.

@@ -97,6 +97,17 @@ void write_file_atomic(const fs::path& path, std::string_view content, bool sync
   }
 }
 
+void sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(err)));
+  }
+  ::close(fd);
+}
+
 fs::path make_temp_sibling_dir(const fs::path& dir) {
   std::error_code ec;
   const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");

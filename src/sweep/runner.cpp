@@ -375,10 +375,17 @@ SweepSummary run_sweep(const SweepOptions& options) {
   }
   fs::create_directories(out, ec);
   if (ec) throw IoError(fmt::format("{}: cannot create: {}", out.string(), ec.message()));
-  write_file_atomic(manifest_path, manifest);
+  // In place at once (a journal never exists without its manifest), forced to disk meanwhile:
+  // before the journal's first sync, so no synced result lacks a synced manifest.
+  write_file_atomic(manifest_path, manifest, /*sync=*/false);
+  std::future<void> manifest_sync = std::async(std::launch::async, [&manifest_path] { sync_file(manifest_path); });
 
   // Earlier results (--resume) and the journal new ones are appended to.
   Journal journal(out / "journal.csv", spec.grid.size(), /*keep_rows=*/spec.grid.size() <= kKeepRowsUpTo);
+  auto sync_journal = [&] {  // the manifest first
+    if (manifest_sync.valid()) manifest_sync.get();
+    journal.sync();
+  };
   std::vector<std::uint64_t> pending;
   for (std::uint64_t id : valid_ids)
     if (!journal.contains(id)) pending.push_back(id);
@@ -455,7 +462,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
     // last few seconds.
     journal.flush();
     if (std::chrono::steady_clock::now() - last_sync >= kJournalSyncInterval) {
-      journal.sync();
+      sync_journal();
       last_sync = std::chrono::steady_clock::now();
     }
     done += rows.size();
@@ -466,7 +473,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
   for (std::thread& t : workers) t.join();
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const bool interrupted = g_stop.load() && done < pending.size();
-  if (failure || interrupted) journal.sync();  // what is done stays done
+  if (failure || interrupted) sync_journal();  // what is done stays done
   if (failure) std::rethrow_exception(failure);
   if (interrupted) {
     summary.interrupted = true;
@@ -475,6 +482,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
 
   // All variants done: the ranked table, overfitting statistics, curves and report, while the
   // journal (flushed: complete for readers) is forced to disk; done before returning.
+  if (manifest_sync.valid()) manifest_sync.get();
   std::future<void> journal_synced = std::async(std::launch::async, [&journal] { journal.sync(); });
   const json summary_json = finish_sweep(out, spec, [&](std::uint64_t id) { return factory.config(id); }, journal,
                                      valid_ids, options.keep_curves, pool, threads);
