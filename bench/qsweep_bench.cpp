@@ -1,7 +1,8 @@
 // Benchmarks of libqsweep on the bundled data (data/synthetic) and the QSTrader example configs
 // (examples/qstrader/*.toml):
 //   BM_LoadCsv/<TICKER>        parse one CSV file (rows/s)
-//   BM_LoadAll                 MarketData::load of all 15 files, as a backtest loads them
+//   BM_LoadAll/threads:<n>     MarketData::load of all 15 files on 1 thread, and on every
+//                              available CPU as a backtest loads them
 //   BM_Sha256/SPY              the file digest that loading records (part of BM_LoadCsv)
 //   BM_PrepareSession/<config> PreparedSession construction (calendar, price grid, schedule)
 //   BM_RunSession/<config>     run_session alone on a prepared session: the engine's cost
@@ -36,6 +37,7 @@
 
 #include "qsweep/backtest.hpp"
 #include "qsweep/config.hpp"
+#include "qsweep/cpus.hpp"
 #include "qsweep/engine.hpp"
 #include "qsweep/market_data.hpp"
 #include "qsweep/overfitting.hpp"
@@ -85,9 +87,10 @@ void load_csv(benchmark::State& state, const fs::path& file, const std::string& 
 }
 
 void load_all(benchmark::State& state, const std::vector<std::string>& tickers) {
+  const qsweep::LoadOptions options{/*adjust=*/true, /*checksum=*/false, static_cast<unsigned>(state.range(0))};
   std::size_t rows = 0;
   for (auto _ : state) {
-    const qsweep::MarketData data = qsweep::MarketData::load(data_dir(), tickers);
+    const qsweep::MarketData data = qsweep::MarketData::load(data_dir(), tickers, options);
     rows = 0;
     for (const auto& asset : data.assets()) rows += asset.size();
     benchmark::DoNotOptimize(data.assets().data());
@@ -227,7 +230,13 @@ void register_benchmarks(const fs::path& scratch_dir) {
     benchmark::RegisterBenchmark(("BM_LoadCsv/" + ticker).c_str(), load_csv, data_dir() / (ticker + ".csv"), ticker)
         ->Unit(benchmark::kMicrosecond);
   }
-  benchmark::RegisterBenchmark("BM_LoadAll", load_all, tickers)->Unit(benchmark::kMillisecond);
+  // One thread, and every available CPU as `qsweep backtest` loads them (wall time).
+  auto* load_all_bench = benchmark::RegisterBenchmark("BM_LoadAll", load_all, tickers)
+                            ->ArgName("threads")
+                            ->Arg(1)
+                            ->Unit(benchmark::kMillisecond)
+                            ->UseRealTime();
+  if (qsweep::available_cpus() > 1) load_all_bench->Arg(static_cast<std::int64_t>(qsweep::available_cpus()));
   benchmark::RegisterBenchmark("BM_Sha256/SPY", sha256, data_dir() / "SPY.csv")->Unit(benchmark::kMicrosecond);
   for (const std::string& name : kConfigs) {
     benchmark::RegisterBenchmark(("BM_PrepareSession/" + name).c_str(), prepare_session, name)
