@@ -106,6 +106,37 @@ bool parse_double(std::string_view text, double& out) {
   return ec == std::errc{} && ptr == text.data() + text.size();
 }
 
+// parse_iso_date for a file's dates in order: the rows of a month share "YYYY-MM-", so after a
+// full parse of its first row the others need only their day. Same results, same failures.
+class SequentialDates {
+ public:
+  std::optional<Day> parse(std::string_view text) noexcept {
+    if (known_ && text.size() == 10 && std::memcmp(text.data(), prefix_, sizeof prefix_) == 0) {
+      const auto tens = static_cast<unsigned>(text[8] - '0');
+      const auto ones = static_cast<unsigned>(text[9] - '0');
+      const auto day = static_cast<int>(tens * 10 + ones);
+      if (tens > 9 || ones > 9 || day < 1 || day > month_length_) return std::nullopt;
+      return month_start_ + day - 1;
+    }
+    const std::optional<Day> day = parse_iso_date(text);
+    if (day) {  // a valid "YYYY-MM-DD": remember its month
+      const CivilDate c = civil_from_day(*day);
+      std::memcpy(prefix_, text.data(), sizeof prefix_);
+      month_start_ = *day - (c.day - 1);
+      month_length_ = static_cast<int>(
+          (c.month == 12 ? day_from_civil(c.year + 1, 1, 1) : day_from_civil(c.year, c.month + 1, 1)) - month_start_);
+      known_ = true;
+    }
+    return day;
+  }
+
+ private:
+  bool known_ = false;
+  char prefix_[8] = {};  // "YYYY-MM-" of the last full parse
+  Day month_start_ = 0;  // the day number of that month's first day
+  int month_length_ = 0;
+};
+
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
 
 // The first ',' or '\n' in [p, end), or `end`. Looks at 8 bytes at a time: each byte of `x`
@@ -210,6 +241,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   if (options.adjust) slot_of[col_adj] = kAdj;
   std::string_view cells[kUnused];
 
+  SequentialDates dates;
   std::size_t line_no = 1;
   const char* p = text.data() + (eol == std::string_view::npos ? text.size() : eol + 1);
   const char* const end = text.data() + text.size();
@@ -262,7 +294,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
       continue;
     }
     const std::string_view date_text = cells[kDate];
-    const auto date = parse_iso_date(date_text);
+    const auto date = dates.parse(date_text);
     if (!date) {
       sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", date_text)});
       continue;

@@ -228,6 +228,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "'2020/01/02' is not a date"},
         BadCase{"ImpossibleDate", kHeader + "2020-01-02,1,1,1\n2020-02-30,1,1,1\n",
                 "BAD.csv:3: column 'Date'", "'2020-02-30' is not a date"},
+        BadCase{"DayPastTheEndOfThePreviousRowsMonth", kHeader + "2019-02-28,1,1,1\n2019-02-29,1,1,1\n",
+                "BAD.csv:3: column 'Date'", "'2019-02-29' is not a date"},
+        BadCase{"DayZeroInThePreviousRowsMonth", kHeader + "2021-04-30,1,1,1\n2021-04-00,1,1,1\n",
+                "BAD.csv:3: column 'Date'", "'2021-04-00' is not a date"},
         BadCase{"OutOfOrder", kHeader + "2020-01-02,1,1,1\n2020-01-06,1,1,1\n2020-01-03,1,1,1\n",
                 "BAD.csv:4: column 'Date'", "2020-01-03 is before the previous row's date 2020-01-06"},
         BadCase{"Duplicated", kHeader + "2020-01-02,1,1,1\n2020-01-02,1,1,1\n", "BAD.csv:3: column 'Date'",
@@ -276,6 +280,19 @@ TEST(MarketData, ProblemToStringFormat) {
 
 // ---------------------------------------------------------------------------------------------
 // Collecting every problem at once
+
+TEST(MarketData, DatesAcrossMonthEndsYearEndsAndLeapDays) {
+  // Rows of one month are read knowing the month; each date must still be its own day number.
+  const std::vector<std::string> dates = {"1999-12-31", "2000-01-03", "2000-02-28", "2000-02-29", "2000-03-01",
+                                          "2000-03-31", "2000-04-03", "2019-02-28", "2019-03-01", "2020-02-28",
+                                          "2020-02-29", "2020-03-02", "2020-12-31", "2021-01-04", "2021-01-29"};
+  std::string text = kHeader;
+  for (const std::string& d : dates) text += d + ",1,1,1\n";
+  const fs::path path = write_csv(fresh_temp_dir("md"), "D.csv", text);
+  const AssetSeries series = load_asset_csv(path, "D");
+  ASSERT_EQ(series.dates.size(), dates.size());
+  for (std::size_t i = 0; i < dates.size(); ++i) EXPECT_EQ(series.dates[i], *parse_iso_date(dates[i])) << dates[i];
+}
 
 TEST(MarketData, CollectingReportsEveryProblemInAFile) {
   const fs::path path = write_csv(fresh_temp_dir("md"), "X.csv",
