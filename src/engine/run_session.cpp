@@ -67,10 +67,14 @@ class Portfolio {
     // One branch (buys and sells alternate unpredictably); rarely taken.
     if (!qstrader & config_.long_only & (quantity > 0.0) & (price * quantity + commission > cash_)) {
       const double rate = 1.0 + (config_.fees.model == FeeModelKind::percent ? config_.fees.commission + config_.fees.tax : 0.0);
-      // The largest whole quantity whose cost, fees included, fits in cash.
+      // The largest whole quantity whose cost, fees included, fits in cash: the estimate is off
+      // by a unit or two at most. Past 2^53 shares, ±1 no longer changes a double, so the steps
+      // also stop when the quantity stops changing.
       double affordable = std::floor(std::max(cash_, 0.0) / (price * rate));
-      while (price * (affordable + 1.0) + commission_for(affordable + 1.0) <= cash_) affordable += 1.0;
-      while (affordable > 0.0 && price * affordable + commission_for(affordable) > cash_) affordable -= 1.0;
+      while (affordable + 1.0 != affordable && price * (affordable + 1.0) + commission_for(affordable + 1.0) <= cash_)
+        affordable += 1.0;
+      while (affordable > 0.0 && affordable - 1.0 != affordable && price * affordable + commission_for(affordable) > cash_)
+        affordable -= 1.0;
       quantity = std::min(quantity, affordable);
       if (quantity <= 0.0) return;
       commission = commission_for(quantity);

@@ -358,6 +358,16 @@ TEST(StrictMode, GapUpOpenIsCutToWhatCashAffords) {
   expect_money(r.equity, {10000, 9940.402}, "equity");
 }
 
+TEST(StrictMode, GapUpCutTerminatesPastTwoToThe53Shares) {
+  // 1e20 cash at a price of 10 is 1e19 shares, past 2^53, where ±1 no longer changes a double:
+  // the cut to what cash affords must still end, and still never overdraw.
+  SessionConfig config = gap_config(Mode::strict);
+  config.initial_cash = 1e20;
+  const SessionResult r = run(gap_market(), config);
+  ASSERT_EQ(r.fill_count, 1u);
+  for (double c : r.cash) EXPECT_GE(c, 0.0);
+}
+
 // (d) Commission on the exact traded value. A: 10.25/10.25 on Mon 01-08 and Tue 01-09; 100% A,
 // 10,000 cash, 1% commission. Sizing: floor((10000 - 100) / 10.25) = floor(965.85) = 965.
 // Tue open: traded value 965*10.25 = 9891.25.
