@@ -444,21 +444,30 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   const std::uint64_t median_id = rows[order[(order.size() - 1) / 2]].id;
   if (std::find(curve_ids.begin(), curve_ids.end(), median_id) == curve_ids.end()) curve_ids.push_back(median_id);
   std::vector<SessionResult> curves(curve_ids.size());
-  auto rerun = [&](std::size_t i) {
-    const Config config = config_of(curve_ids[i]);
+  auto run_curve = [&](std::uint64_t id) {
+    const Config config = config_of(id);
     std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
     const std::shared_ptr<const PreparedSession> session = sessions.get(config.strategy, strategy->assets());
-    curves[i] = run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false});
+    return run_session(*session, config.strategy, *strategy, RecordOptions{false, false, false, false});
   };
-  rerun(0);  // the best variant first: the deflated Sharpe ratio needs its returns
+  auto rerun = [&](std::size_t i) { curves[i] = run_curve(curve_ids[i]); };
+  // The best variant first: the deflated Sharpe ratio needs its returns. It is curves[0] unless
+  // no curve is kept (--keep-curves 0), when it is run for them alone.
+  const std::uint64_t best_id = rows[order.front()].id;
+  SessionResult best_alone;
+  if (curve_ids.front() == best_id) {
+    rerun(0);
+  } else {
+    best_alone = run_curve(best_id);
+  }
   std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
-  const std::vector<double>& best_equity = curves.front().equity;
+  const std::vector<double>& best_equity = curve_ids.front() == best_id ? curves.front().equity : best_alone.equity;
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
 
   // curves.csv beside results.csv and the overfitting statistics (on two threads when there are).
   report::SweepCurves curves_table;
   auto write_curves = [&] {
-    for (std::size_t i = 1; i < curves.size(); ++i) rerun(i);
+    for (std::size_t i = curve_ids.front() == best_id ? 1 : 0; i < curves.size(); ++i) rerun(i);
     std::vector<Day> dates;  // the union of the curves' dates
     for (const SessionResult& curve : curves) {
       std::vector<Day> merged;

@@ -98,6 +98,21 @@ TEST_F(SweepCli, ResultsAreByteIdenticalWhateverTheNumberOfJobs) {
     EXPECT_EQ(slurp(work_ / "j1" / file), slurp(work_ / "j3" / file)) << file;
 }
 
+TEST_F(SweepCli, OverfittingStatisticsDoNotDependOnKeepCurves) {
+  // The deflated Sharpe ratio is the best variant's, also when no curve is kept (the median's
+  // curve is kept whatever K is, and must not stand in for the best).
+  ASSERT_EQ(sweep("--keep-curves 0 --out '" + (work_ / "k0").string() + "'").exit_code, 0);
+  ASSERT_EQ(sweep("--keep-curves 1 --out '" + (work_ / "k1").string() + "'").exit_code, 0);
+  ASSERT_EQ(sweep("--out '" + (work_ / "k10").string() + "'").exit_code, 0);
+  const auto k0 = nlohmann::json::parse(slurp(work_ / "k0/sweep_summary.json"));
+  ASSERT_NE(k0.at("best_id"), k0.at("median_id"));
+  EXPECT_EQ(k0.at("curve_ids"), nlohmann::json::array({k0.at("median_id")}));
+  for (const char* other : {"k1", "k10"}) {
+    const auto k = nlohmann::json::parse(slurp(work_ / other / "sweep_summary.json"));
+    EXPECT_EQ(k0.at("overfitting"), k.at("overfitting")) << other;
+  }
+}
+
 TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
   write_text(config_, sweep_config("[1, 2, 5]"));
   const RunResult bad = sweep("--out '" + (work_ / "bad").string() + "'");
