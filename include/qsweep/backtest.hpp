@@ -53,7 +53,9 @@ BacktestRun run_backtest(const Config& config);
 
 // Writes equity.csv, fills.csv, positions.csv, summary.json, statistics.json, weights.csv (and
 // benchmark_*.csv), then report.html from those files (qsweep/report.hpp), into `out_dir`,
-// replacing it atomically: readers never see a half-written folder.
+// replacing it atomically: readers never see a half-written folder. An existing `out_dir` must
+// hold only files a backtest writes (InputError naming another entry; IoError if it is not a
+// folder): nothing else is ever deleted.
 void write_backtest_outputs(const BacktestRun& run, const std::filesystem::path& out_dir);
 
 // The summary.json document ({"strategy": {...}, "benchmark": {...}}), pretty-printed.

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include <fmt/compile.h>
@@ -11,6 +12,7 @@
 #include "core/parallel.hpp"
 #include "qsweep/backtest.hpp"
 #include "qsweep/cpus.hpp"
+#include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
 #include "qsweep/version.hpp"
@@ -532,7 +534,41 @@ std::string summary_table(const BacktestRun& run) {
   return out;
 }
 
+namespace {
+
+// Every file write_backtest_outputs may write.
+constexpr std::string_view kBacktestFiles[] = {"summary.json",         "report.html",          "statistics.json",
+                                               "equity.csv",           "fills.csv",            "positions.csv",
+                                               "benchmark_equity.csv", "benchmark_fills.csv", "weights.csv"};
+
+// An existing output folder is replaced as a whole, so it must hold nothing but a backtest's
+// files: a folder of data, configs or notes given as --out by mistake is refused, not deleted.
+void check_replaceable(const fs::path& out_dir) {
+  std::error_code ec;
+  if (!fs::exists(out_dir, ec)) return;
+  if (!fs::is_directory(out_dir, ec))
+    throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out_dir.string()));
+  std::vector<std::string> foreign;  // sorted below: the message names the first by name
+  for (const fs::directory_entry& entry : fs::directory_iterator(out_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(std::begin(kBacktestFiles), std::end(kBacktestFiles), name) == std::end(kBacktestFiles) ||
+        !entry.is_regular_file(ec))
+      foreign.push_back(name);
+  }
+  if (ec) throw IoError(fmt::format("{}: cannot list: {}", out_dir.string(), ec.message()));
+  if (!foreign.empty()) {
+    std::sort(foreign.begin(), foreign.end());
+    throw InputError(fmt::format("{}: holds {}{}, which a backtest does not write; refusing to replace the folder "
+                                 "(choose another --out, or remove the folder first)",
+                                 out_dir.string(), foreign.front(),
+                                 foreign.size() > 1 ? fmt::format(" and {} more", foreign.size() - 1) : ""));
+  }
+}
+
+}  // namespace
+
 void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
+  check_replaceable(out_dir);
   // The folder rename is the commit point: its files need no temporary names or fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
     // Three independent groups of files, written side by side. report.html is rendered from

@@ -188,6 +188,30 @@ TEST(Cli, OutputNeverReplacesARegularFile) {
   EXPECT_EQ(entries(dir), std::set<std::string>{"results.txt"});
 }
 
+TEST(Cli, OutputReplacesAnEarlierRunButNeverAFolderHoldingOtherFiles) {
+  const fs::path dir = fresh_temp_dir("cli-io");
+  const fs::path config = write_config(config_text());
+  const fs::path run = dir / "run";
+  ASSERT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(run)).exit_code, 0);
+  const std::set<std::string> outputs = entries(run);
+  ASSERT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(run)).exit_code, 0);  // a rerun
+  EXPECT_EQ(entries(run), outputs);
+
+  // A folder of data (or notes beside a run) given as --out by mistake is refused and untouched.
+  const fs::path data = dir / "data";
+  fs::create_directories(data);
+  fs::copy_file(synthetic_data() / "SPY.csv", data / "SPY.csv");
+  write_text(run / "notes.txt", "mine");
+  for (const fs::path& out : {data, run}) {
+    const RunResult r = run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(out));
+    expect_failure(r, kInput, "--out holds other files");
+    EXPECT_THAT(r.err, HasSubstr(out.string() + ": holds "));
+    EXPECT_THAT(r.err, HasSubstr("refusing to replace the folder"));
+  }
+  EXPECT_EQ(entries(data), std::set<std::string>{"SPY.csv"});
+  EXPECT_EQ(slurp(run / "notes.txt"), "mine");
+}
+
 TEST(Cli, ExitCodesAreDistinct) {
   const fs::path config = write_config(config_text());
   const fs::path file = fresh_temp_dir("cli-io") / "file";
@@ -232,11 +256,11 @@ TEST(Cli, FailingRunLeavesAnExistingOutputFolderUnchanged) {
 
 TEST(Cli, SuccessfulRunReplacesTheOutputFolder) {
   const fs::path out = fresh_temp_dir("cli-out") / "out";
-  write_text(out / "stale.txt", "from an older run");
+  write_text(out / "statistics.json", "from an older run");
   const fs::path config = write_config(config_text());
   ASSERT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(out)).exit_code, kOk);
   const std::set<std::string> files = entries(out);
-  EXPECT_FALSE(files.count("stale.txt"));
+  EXPECT_NE(slurp(out / "statistics.json"), "from an older run");
   for (const char* f : {"equity.csv", "fills.csv", "positions.csv", "summary.json", "benchmark_equity.csv"})
     EXPECT_TRUE(files.count(f)) << f;
   EXPECT_EQ(entries(out.parent_path()), std::set<std::string>{"out"});
