@@ -287,6 +287,42 @@ class Progress {
 }  // namespace
 }  // namespace sweep
 
+// What an --out folder holds: a sweep's own files (and temporary files of an interrupted
+// write) and anything else. A missing folder holds nothing; a path that is not a folder is an
+// IoError.
+struct SweepFolder {
+  bool has_manifest = false;
+  std::vector<fs::path> own;         // files a sweep writes
+  std::vector<std::string> foreign;  // names of other entries, sorted
+};
+
+SweepFolder inspect_sweep_folder(const fs::path& out) {
+  static constexpr std::string_view kOwnFiles[] = {"manifest.json", "journal.csv", "results.csv",
+                                                   "curves.csv",    "sweep_summary.json", "report.html"};
+  SweepFolder folder;
+  std::error_code ec;
+  if (!fs::exists(out, ec)) return folder;
+  if (!fs::is_directory(out, ec))
+    throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out.string()));
+  for (const fs::directory_entry& entry : fs::directory_iterator(out, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool own_name = std::any_of(std::begin(kOwnFiles), std::end(kOwnFiles), [&](std::string_view f) {
+      // "report.html", or a temporary ".report.html.tmp-*" of write_file_atomic
+      return name == f || (name.size() > f.size() + 6 && name[0] == '.' && name.compare(1, f.size(), f) == 0 &&
+                           name.compare(1 + f.size(), 5, ".tmp-") == 0);
+    });
+    if (own_name && entry.is_regular_file(ec)) {
+      folder.own.push_back(entry.path());
+      folder.has_manifest = folder.has_manifest || name == "manifest.json";
+    } else {
+      folder.foreign.push_back(name);
+    }
+  }
+  if (ec) throw IoError(fmt::format("{}: cannot list: {}", out.string(), ec.message()));
+  std::sort(folder.foreign.begin(), folder.foreign.end());
+  return folder;
+}
+
 SweepSummary run_sweep(const SweepOptions& options) {
   using namespace sweep;
   const fs::path& path = options.config_path;
@@ -351,13 +387,20 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 
-  // The output folder: new, resumed, or overwritten.
+  // The output folder: new, resumed, or overwritten. Only a sweep's own files are ever removed.
   std::error_code ec;
   const fs::path manifest_path = out / "manifest.json";
-  if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
+  const SweepFolder folder = inspect_sweep_folder(out);
+  if (!folder.foreign.empty() && !folder.has_manifest)
+    throw InputError(fmt::format("{}: holds {}, which a sweep does not write, and no manifest.json: not a sweep "
+                                 "folder; choose another --out",
+                                 out.string(), folder.foreign.front()));
+  if (!folder.own.empty()) {
     if (options.overwrite) {
-      fs::remove_all(out, ec);
-      if (ec) throw IoError(fmt::format("{}: cannot remove: {}", out.string(), ec.message()));
+      for (const fs::path& file : folder.own) {
+        fs::remove(file, ec);
+        if (ec) throw IoError(fmt::format("{}: cannot remove: {}", file.string(), ec.message()));
+      }
     } else if (!options.resume) {
       throw InputError(fmt::format("{}: output folder already holds results; use --resume to continue it or "
                                    "--overwrite to start over", out.string()));

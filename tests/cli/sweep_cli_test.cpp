@@ -113,6 +113,36 @@ TEST_F(SweepCli, OverfittingStatisticsDoNotDependOnKeepCurves) {
   }
 }
 
+TEST_F(SweepCli, OutputFolderThatIsNotASweepsIsRefusedAndUntouched) {
+  const fs::path notes = work_ / "notes";
+  write_text(notes / "thesis.txt", "mine");
+  for (const char* flag : {"", "--overwrite", "--resume"}) {
+    const RunResult r = sweep(std::string(flag) + " --out '" + notes.string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << flag;
+    EXPECT_NE(r.err.find(notes.string() + ": holds thesis.txt, which a sweep does not write"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(slurp(notes / "thesis.txt"), "mine");
+  EXPECT_EQ(std::distance(fs::directory_iterator(notes), fs::directory_iterator()), 1);
+
+  write_text(work_ / "file", "x");
+  const RunResult r = sweep("--overwrite --out '" + (work_ / "file").string() + "'");
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("exists and is not a folder"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(work_ / "file"), "x");
+}
+
+TEST_F(SweepCli, OverwriteRemovesOnlyTheSweepsOwnFiles) {
+  const fs::path out = work_ / "out";
+  ASSERT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
+  const std::string results = slurp(out / "results.csv");
+  write_text(out / "notes.txt", "mine");
+  write_text(out / "results.csv", "stale");
+  ASSERT_EQ(sweep("--overwrite --out '" + out.string() + "'").exit_code, 0);
+  EXPECT_EQ(slurp(out / "notes.txt"), "mine");
+  EXPECT_EQ(slurp(out / "results.csv"), results);
+}
+
 TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
   write_text(config_, sweep_config("[1, 2, 5]"));
   const RunResult bad = sweep("--out '" + (work_ / "bad").string() + "'");
