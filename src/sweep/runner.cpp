@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <future>
@@ -14,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -296,6 +299,34 @@ struct SweepFolder {
   std::vector<std::string> foreign;  // names of other entries, sorted
 };
 
+// The lock file of an --out folder: held (flock) for as long as a sweep uses the folder.
+constexpr std::string_view kLockFile = ".qsweep.lock";
+
+// An exclusive lock on an --out folder, released when destroyed (or when the process ends).
+// flock works on local file systems and, as a lock on the whole file, over NFS.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) {
+    const fs::path path = dir / kLockFile;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd_);
+      if (err == EWOULDBLOCK)
+        throw InputError(fmt::format("{}: another qsweep sweep is using this folder; wait for it or choose "
+                                     "another --out", dir.string()));
+      throw IoError(fmt::format("{}: cannot lock: {}", path.string(), std::strerror(err)));
+    }
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  ~FolderLock() { ::close(fd_); }
+
+ private:
+  int fd_ = -1;
+};
+
 SweepFolder inspect_sweep_folder(const fs::path& out) {
   static constexpr std::string_view kOwnFiles[] = {"manifest.json", "journal.csv", "results.csv",
                                                    "curves.csv",    "sweep_summary.json", "report.html"};
@@ -306,6 +337,7 @@ SweepFolder inspect_sweep_folder(const fs::path& out) {
     throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out.string()));
   for (const fs::directory_entry& entry : fs::directory_iterator(out, ec)) {
     const std::string name = entry.path().filename().string();
+    if (name == kLockFile) continue;  // neither results nor foreign: kept across runs
     const bool own_name = std::any_of(std::begin(kOwnFiles), std::end(kOwnFiles), [&](std::string_view f) {
       // "report.html", or a temporary ".report.html.tmp-*" of write_file_atomic
       return name == f || (name.size() > f.size() + 6 && name[0] == '.' && name.compare(1, f.size(), f) == 0 &&
@@ -387,14 +419,22 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 
-  // The output folder: new, resumed, or overwritten. Only a sweep's own files are ever removed.
+  // The output folder: new, resumed, or overwritten, locked against other sweeps first. Only a
+  // sweep's own files are ever removed.
   std::error_code ec;
   const fs::path manifest_path = out / "manifest.json";
+  auto refuse_foreign = [&](const SweepFolder& f) {
+    if (!f.foreign.empty() && !f.has_manifest)
+      throw InputError(fmt::format("{}: holds {}, which a sweep does not write, and no manifest.json: not a "
+                                   "sweep folder; choose another --out",
+                                   out.string(), f.foreign.front()));
+  };
+  refuse_foreign(inspect_sweep_folder(out));  // before the lock file is created in it
+  fs::create_directories(out, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot create: {}", out.string(), ec.message()));
+  const FolderLock folder_lock(out);
   const SweepFolder folder = inspect_sweep_folder(out);
-  if (!folder.foreign.empty() && !folder.has_manifest)
-    throw InputError(fmt::format("{}: holds {}, which a sweep does not write, and no manifest.json: not a sweep "
-                                 "folder; choose another --out",
-                                 out.string(), folder.foreign.front()));
+  refuse_foreign(folder);
   if (!folder.own.empty()) {
     if (options.overwrite) {
       for (const fs::path& file : folder.own) {
@@ -416,8 +456,6 @@ SweepSummary run_sweep(const SweepOptions& options) {
                                      "use --overwrite or another --out", out.string()));
     }
   }
-  fs::create_directories(out, ec);
-  if (ec) throw IoError(fmt::format("{}: cannot create: {}", out.string(), ec.message()));
   // In place at once (a journal never exists without its manifest), forced to disk meanwhile:
   // before the journal's first sync, so no synced result lacks a synced manifest.
   write_file_atomic(manifest_path, manifest, /*sync=*/false);

@@ -5,6 +5,10 @@
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -141,6 +145,23 @@ TEST_F(SweepCli, OverwriteRemovesOnlyTheSweepsOwnFiles) {
   ASSERT_EQ(sweep("--overwrite --out '" + out.string() + "'").exit_code, 0);
   EXPECT_EQ(slurp(out / "notes.txt"), "mine");
   EXPECT_EQ(slurp(out / "results.csv"), results);
+}
+
+TEST_F(SweepCli, AFolderInUseByAnotherSweepIsRefused) {
+  // Another sweep holds the folder's lock (here: this test, as a running sweep would).
+  const fs::path out = work_ / "out";
+  fs::create_directories(out);
+  const int fd = ::open((out / ".qsweep.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  for (const char* flag : {"", "--resume", "--overwrite"}) {
+    const RunResult r = sweep(std::string(flag) + " --out '" + out.string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << flag;
+    EXPECT_NE(r.err.find(out.string() + ": another qsweep sweep is using this folder"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(out / "manifest.json"));
+  ::close(fd);  // released: the folder is free
+  EXPECT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
 }
 
 TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
