@@ -38,6 +38,15 @@ std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfi
                                    session.strategy.key_prefix(), ticker, file().string()));
     }
   }
+  // fixed_weights' weights are known now: a negative one cannot run in a long-only session.
+  if (session.long_only && session.strategy.kind() == "fixed_weights") {
+    for (const auto& [ticker, weight] : session.strategy.get_weights("weights")) {
+      if (weight < 0.0)
+        session.strategy.fail("weights", fmt::format("{} = {} is negative in a long-only session (set long_only = "
+                                                     "false for long/short)",
+                                                     ticker, weight));
+    }
+  }
   for (const auto& [ticker, day] : session.universe_entries) {
     (void)day;
     if (session.label == "strategy" && std::find(assets.begin(), assets.end(), ticker) == assets.end()) {

@@ -144,6 +144,15 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   expect_failure(r, kInput, "bad --set value");
   EXPECT_THAT(r.err, HasSubstr(good.string() + " (--set): backtest.initial_cash: must be positive"));
 
+  // Known before anything runs: a fixed negative weight in a long-only session (line 8: [strategy]'s weights).
+  r = run_qsweep("backtest " + quoted(good) + " --set strategy.weights.SPY=-0.6");
+  expect_failure(r, kInput, "negative fixed weight, long only");
+  EXPECT_THAT(r.err, HasSubstr(good.string() + ":8: strategy.weights: SPY = -0.6 is negative in a long-only session"));
+  EXPECT_EQ(run_qsweep("backtest " + quoted(good) + " -q --out " + quoted(fresh_temp_dir("cli") / "ls") +
+                       " --set strategy.weights.SPY=-0.6 --set backtest.long_only=false")
+                .exit_code,
+            kOk);
+
   r = run_qsweep("backtest " + quoted(write_config("[backtest\nstart = 1\n")));
   expect_failure(r, kInput, "TOML syntax");
   EXPECT_THAT(r.err, HasSubstr("cli.toml:1:"));
