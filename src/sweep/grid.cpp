@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <string>
 #include <set>
 #include <sstream>
 
@@ -77,6 +79,31 @@ toml::table parse_value_text(const std::string& text) {
   return toml::parse("v = " + text);
 }
 
+// Limits that keep a grid's bookkeeping (ids, hashes, validation state) within memory.
+constexpr std::uint64_t kMaxDimensionValues = 1'000'000;
+constexpr std::uint64_t kMaxGridSize = 100'000'000;
+
+// Digits after the point in the shortest text of x ("0.25" -> 2, "1e-07" -> 7, "300" -> 0).
+int decimals_of(double x) {
+  const std::string text = fmt::format("{}", x);
+  const std::size_t e = text.find('e');
+  const std::string mantissa = text.substr(0, e);
+  const std::size_t point = mantissa.find('.');
+  int digits = point == std::string::npos ? 0 : static_cast<int>(mantissa.size() - point - 1);
+  if (e != std::string::npos) digits -= std::stoi(text.substr(e + 1));
+  return std::max(digits, 0);
+}
+
+// x rounded to `decimals` digits after the point: the double nearest that decimal (an integer
+// divided by an exact power of ten), or x itself when that integer would not be exact.
+double round_to_decimals(double x, int decimals) {
+  if (decimals > 22) return x;
+  const double scale = std::pow(10.0, decimals);  // exact for 0..22
+  const double scaled = std::round(x * scale);
+  if (!(std::abs(scaled) < 9007199254740992.0)) return x;  // 2^53
+  return scaled / scale;
+}
+
 SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
   SweepSpec spec;
   const toml::node* node = root.get("sweep");
@@ -87,6 +114,10 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
     const std::string where = at.source().path != nullptr ? fmt::format("{}:{}", path.string(), at.source().begin.line)
                                                           : fmt::format("{} (--set)", path.string());
     return InputError(fmt::format("{}: sweep.\"{}\": {}", where, key, message));
+  };
+  auto check_dimension_size = [&](std::uint64_t count, const toml::node& at, std::string_view key) {
+    if (count > kMaxDimensionValues)
+      throw fail(at, key, fmt::format("the range has more than {} values", kMaxDimensionValues));
   };
   std::vector<SweepDimension> dims;
   for (const auto& [k, v] : *table) {
@@ -125,7 +156,13 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         const std::int64_t s = step ? *step->value<std::int64_t>() : 1;
         if (s <= 0) throw fail(*step, key, "step must be positive");
         if (b < a) throw fail(v, key, "to must not be less than from");
-        for (std::int64_t x = a; x <= b; x += s) dim.values.push_back(fmt::format("{}", x));
+        // (b - a) / s + 1 values, counted in unsigned arithmetic: b - a may exceed INT64_MAX.
+        const std::uint64_t count =
+            (static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a)) / static_cast<std::uint64_t>(s) + 1;
+        check_dimension_size(count, v, key);
+        for (std::uint64_t i = 0; i < count; ++i)
+          dim.values.push_back(fmt::format("{}", static_cast<std::int64_t>(static_cast<std::uint64_t>(a) +
+                                                                           i * static_cast<std::uint64_t>(s))));
       } else {
         const auto a = from->value<double>();
         const auto b = to->value<double>();
@@ -133,9 +170,14 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         if (!a || !b || !s) throw fail(v, key, "from, to and step must be numbers");
         if (!(*s > 0.0)) throw fail(v, key, "step must be positive");
         if (*b < *a) throw fail(v, key, "to must not be less than from");
-        const auto count = static_cast<std::int64_t>(std::floor((*b - *a) / *s + 1e-9)) + 1;
-        for (std::int64_t i = 0; i < count; ++i)
-          dim.values.push_back(toml_text(toml::value<double>(*a + static_cast<double>(i) * *s)));
+        const double steps = std::floor((*b - *a) / *s + 1e-9);
+        if (!(steps < static_cast<double>(kMaxDimensionValues))) check_dimension_size(kMaxDimensionValues + 1, v, key);
+        const auto count = static_cast<std::uint64_t>(steps) + 1;
+        // from + i·step, rounded to the decimals from and step are written with, so that 0.1
+        // steps give 0.3, not 0.30000000000000004 (the same value and hash as a listed 0.3).
+        const int decimals = std::max(decimals_of(*a), decimals_of(*s));
+        for (std::uint64_t i = 0; i < count; ++i)
+          dim.values.push_back(toml_text(toml::value<double>(round_to_decimals(*a + static_cast<double>(i) * *s, decimals))));
       }
     } else {
       throw fail(v, key, "expected an array of values or a range { from = ..., to = ..., step = ... }");
@@ -147,6 +189,14 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
     dims.push_back(std::move(dim));
   }
   if (dims.empty()) throw InputError(fmt::format("{}: [sweep]: no swept keys", path.string()));
+  std::uint64_t variants = 1;
+  for (const SweepDimension& d : dims) {
+    if (variants > kMaxGridSize / d.values.size())
+      throw InputError(fmt::format("{}: [sweep]: the grid has more than {} variants, the most one sweep runs; "
+                                   "split it into several sweeps",
+                                   path.string(), kMaxGridSize));
+    variants *= d.values.size();
+  }
   spec.grid = SweepGrid(std::move(dims));
   for (const std::string& key : spec.heatmap) {
     const auto& d = spec.grid.dimensions();

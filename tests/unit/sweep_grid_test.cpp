@@ -72,6 +72,46 @@ TEST(SweepGrid, FloatRangesAreInclusiveAndStayFloats) {
   EXPECT_EQ(spec.grid.dimensions()[1].values, (std::vector<std::string>{"0.0", "0.001", "0.002", "0.003"}));
 }
 
+TEST(SweepGrid, FloatRangeValuesAreTheDecimalsTheyStepThrough) {
+  // 0.1 + 0.2 is 0.30000000000000004 in binary: values are rounded to the decimals of from and
+  // step, so they read (and hash) as the same numbers written in a list.
+  const SweepSpec range = parse("[sweep]\n\"backtest.cash_buffer\" = { from = 0.0, to = 1.0, step = 0.1 }");
+  EXPECT_EQ(range.grid.dimensions()[0].values,
+            (std::vector<std::string>{"0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1.0"}));
+  const SweepSpec list = parse("[sweep]\n\"backtest.cash_buffer\" = [0.3]");
+  EXPECT_EQ(range.grid.variant_hash(3), list.grid.variant_hash(0));
+  EXPECT_EQ(parse("[sweep]\n\"fees.commission\" = { from = 1e-07, to = 5e-07, step = 1e-07 }").grid.dimensions()[0].values,
+            (std::vector<std::string>{"1e-07", "2e-07", "3e-07", "4e-07", "5e-07"}));
+  EXPECT_EQ(parse("[sweep]\n\"a.x\" = { from = 0.25, to = 1.0, step = 0.25 }").grid.dimensions()[0].values,
+            (std::vector<std::string>{"0.25", "0.5", "0.75", "1.0"}));
+}
+
+TEST(SweepGrid, IntegerRangesReachTheInt64Limit) {
+  const SweepSpec spec = parse("[sweep]\n\"a.x\" = { from = 9223372036854775800, to = 9223372036854775807, step = 3 }");
+  EXPECT_EQ(spec.grid.dimensions()[0].values,
+            (std::vector<std::string>{"9223372036854775800", "9223372036854775803", "9223372036854775806"}));
+}
+
+TEST(SweepGrid, TooLargeRangesAndGridsAreErrorsNotCrashes) {
+  try {
+    parse("[sweep]\n\"strategy.lookback\" = { from = 1, to = 1000000000000 }");
+    ADD_FAILURE() << "a trillion-value range was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.toml:2: sweep.\"strategy.lookback\": the range has more than 1000000 values"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse("[sweep]\n\"a.x\" = { from = 0.0, to = 1e300, step = 1e-300 }"), InputError);
+  // 65,536^4 = 2^64 variants: the count must not wrap around to 0.
+  const std::string dims = "\"a.w\" = { from = 1, to = 65536 }\n\"a.x\" = { from = 1, to = 65536 }\n"
+                           "\"a.y\" = { from = 1, to = 65536 }\n\"a.z\" = { from = 1, to = 65536 }\n";
+  try {
+    parse("[sweep]\n" + dims);
+    ADD_FAILURE() << "a 2^64-variant grid was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the grid has more than 100000000 variants"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SweepGrid, RejectsBadGrids) {
   EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = [1, 1]"), InputError);                          // duplicate
   EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = []"), InputError);                              // empty
