@@ -9,6 +9,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/sweep.hpp"
+#include "sweep/results_table.hpp"
 #include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -49,6 +50,17 @@ std::string field_at(std::string_view line, std::size_t col) {
   return split_csv(line.substr(start, end_of_field(start) - start)).front();
 }
 
+// Fields in a CSV line (commas outside double quotes, plus one).
+std::size_t field_count(std::string_view line) {
+  std::size_t fields = 1;
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') quoted = !quoted;
+    fields += !quoted && c == ',';
+  }
+  return fields;
+}
+
 std::optional<double> number(const std::string& s) {
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -63,6 +75,8 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   if (!fs::exists(results))
     throw InputError(fmt::format("{}: no results.csv (is the sweep finished? resume it with qsweep sweep --resume)",
                                  dir.string()));
+  if (!rank_by_arg.empty() && !sweep::is_result_column(rank_by_arg))
+    throw UsageError(fmt::format("--rank-by: '{}' is not a statistic (one of: {})", rank_by_arg, sweep::result_column_list()));
   std::string rank_by = rank_by_arg;
   std::vector<std::string> swept;
   {
@@ -79,13 +93,25 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     pos = eol + 1;
   }
   if (lines.empty()) throw InputError(fmt::format("{}: empty file", results.string()));
+  if (text.back() != '\n')
+    throw InputError(fmt::format("{}:{}: the last line is cut short (no line end)", results.string(), lines.size()));
   const std::vector<std::string> header = split_csv(lines.front());
   const auto col = std::find(header.begin(), header.end(), rank_by);
   if (col == header.end()) throw InputError(fmt::format("{}: no column '{}'", results.string(), rank_by));
   const std::size_t rank_col = static_cast<std::size_t>(col - header.begin());
-  // Ranked by the one column; only the rows shown are split in full.
+  // Ranked by the one column; only the rows shown are split in full. Every row must have the
+  // header's fields and a number (or nothing: undefined) in that column.
   std::vector<std::pair<std::optional<double>, std::string_view>> ranked;
-  for (std::size_t i = 1; i < lines.size(); ++i) ranked.emplace_back(number(field_at(lines[i], rank_col)), lines[i]);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (field_count(lines[i]) != header.size())
+      throw InputError(fmt::format("{}:{}: expected {} fields, found {}", results.string(), i + 1, header.size(),
+                                   field_count(lines[i])));
+    const std::string value = field_at(lines[i], rank_col);
+    const std::optional<double> key = number(value);
+    if (!key && !value.empty())
+      throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a number", results.string(), i + 1, rank_by, value));
+    ranked.emplace_back(key, lines[i]);
+  }
   const bool higher = higher_is_better(rank_by);
   std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
     const auto& x = a.first;

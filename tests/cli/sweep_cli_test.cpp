@@ -290,6 +290,39 @@ TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
   EXPECT_EQ(run_qsweep("show '" + (work_ / "nothing").string() + "'").exit_code, 3);
 }
 
+TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
+  const fs::path out = work_ / "out";
+  ASSERT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
+  const std::string results = slurp(out / "results.csv");
+  const std::string show = "show '" + out.string() + "'";
+  auto expect_error = [&](const std::string& args, int code, const std::string& message) {
+    const RunResult r = run_qsweep(show + args);
+    EXPECT_EQ(r.exit_code, code) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+  };
+  expect_error(" --top -1", 2, "--top");
+  expect_error(" --rank-by hash", 2, "--rank-by: 'hash' is not a statistic");
+  EXPECT_EQ(run_qsweep("sweep '" + config_.string() + "' --keep-curves -3 --out '" + (work_ / "k").string() + "'")
+                .exit_code,
+            2);
+
+  const fs::path csv = out / "results.csv";
+  write_text(csv, results.substr(0, results.size() - 10));  // cut off mid-line
+  expect_error("", 3, csv.string() + ":7: the last line is cut short");
+  std::string short_row = results;
+  short_row.insert(short_row.find('\n') + 1, "99,x,1\n");
+  write_text(csv, short_row);
+  expect_error("", 3, csv.string() + ":2: expected ");
+  const CsvTable table = read_csv(csv);
+  std::string bad_number = results;
+  const std::size_t row2 = bad_number.find('\n') + 1;
+  std::size_t at = row2;
+  for (std::size_t c = 0; c < table.column("sharpe"); ++c) at = bad_number.find(',', at) + 1;
+  bad_number.replace(at, bad_number.find(',', at) - at, "abc");
+  write_text(csv, bad_number);
+  expect_error("", 3, csv.string() + ":2: column 'sharpe': 'abc' is not a number");
+}
+
 // Data is loaded for exactly the assets the valid variants trade, whether or not the base config
 // is itself a valid variant and whether or not the grid changes the assets; with one job or more
 // (more load the base config's assets early, beside validation), the outputs are the same.
