@@ -137,6 +137,12 @@ class SequentialDates {
   int month_length_ = 0;
 };
 
+// A field as error messages quote it: whole up to 40 bytes, else its start and its length.
+std::string excerpt(std::string_view field) {
+  if (field.size() <= 40) return std::string(field);
+  return fmt::format("{}... ({} bytes)", field.substr(0, 32), field.size());
+}
+
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
 
 // The first ',' or '\n' in [p, end), or `end`. Looks at 8 bytes at a time: each byte of `x`
@@ -183,6 +189,10 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   // Header.
   std::size_t eol = text.find('\n');
   std::string_view header = text.substr(0, eol);
+  if (eol == std::string_view::npos && trim(header).find('\r') != std::string_view::npos) {
+    sink.report({path, 1, "", "lines end with a bare CR (classic Mac OS); convert the file to LF or CRLF line ends"});
+    return std::nullopt;
+  }
   if (trim(header).empty()) {
     const bool blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
     sink.report({path, 1, "", blank ? "empty file: expected a header line starting with Date"
@@ -203,7 +213,8 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
     col = i;
   };
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    const std::string_view name = fields[i];
+    std::string_view name = fields[i];
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
     if (name == "Date") assign(col_date, i, name);
     else if (name == "Open") assign(col_open, i, name);
     else if (name == "Close") assign(col_close, i, name);
@@ -212,7 +223,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   const std::size_t n_columns = fields.size();
   auto require = [&](std::size_t col, const char* name) {
     if (col == kMissing) {
-      sink.report({path, 1, name, "required column is missing from the header"});
+      sink.report({path, 1, name, fmt::format("required column is missing from the header ({})", excerpt(trim(header)))});
       header_ok = false;
     }
   };
@@ -296,17 +307,17 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
     const std::string_view date_text = cells[kDate];
     const auto date = dates.parse(date_text);
     if (!date) {
-      sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", date_text)});
+      sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", excerpt(date_text))});
       continue;
     }
     bool row_ok = true;
     auto price = [&](Slot slot, const char* name) {
       double v = 0.0;
       if (!parse_double(cells[slot], v)) {
-        sink.report({path, line_no, name, fmt::format("'{}' is not a number", cells[slot])});
+        sink.report({path, line_no, name, fmt::format("'{}' is not a number", excerpt(cells[slot]))});
         row_ok = false;
       } else if (!std::isfinite(v) || v <= 0.0) {
-        sink.report({path, line_no, name, fmt::format("price must be positive and finite, got {}", cells[slot])});
+        sink.report({path, line_no, name, fmt::format("price must be positive and finite, got {}", excerpt(cells[slot]))});
         row_ok = false;
       }
       return v;
@@ -384,7 +395,7 @@ std::vector<DataProblem> check_data_dir(const fs::path& dir, const LoadOptions& 
   std::vector<DataProblem> problems;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    problems.push_back({dir, 0, "", "not a directory"});
+    problems.push_back({dir, 0, "", fs::exists(dir, ec) ? "not a directory" : "no such directory"});
     return problems;
   }
   std::vector<fs::path> files;

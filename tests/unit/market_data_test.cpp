@@ -138,6 +138,14 @@ TEST(MarketData, AcceptsAnyColumnOrder) {
   EXPECT_EQ(s.close, std::vector<double>{25.0});
 }
 
+TEST(MarketData, AcceptsQuotedHeaderNames) {
+  const fs::path path =
+      write_csv(fresh_temp_dir("md"), "Q.csv", "\"Date\",\"Open\",\"Close\",\"Adj Close\"\n2020-01-02,2,4,3\n");
+  const AssetSeries s = load_asset_csv(path, "Q");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s.close[0], 3.0);
+}
+
 TEST(MarketData, AcceptsAdjustedCloseLikeAdjClose) {
   const fs::path path = write_csv(fresh_temp_dir("md"), "X.csv",
                                   "Date,Open,Close,Adjusted Close\n2020-01-02,100,50,25\n");
@@ -248,6 +256,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"TooFewFields", kHeader + "2020-01-02,1,1,1\n2020-01-03,1,1\n", "BAD.csv:3:",
                 "expected 4 fields, found 3"},
         BadCase{"TooManyFields", kHeader + "2020-01-02,1,1,1,\n", "BAD.csv:2:", "expected 4 fields, found 5"},
+        BadCase{"BareCrLineEnds", "Date,Open,Close,Adj Close\r2020-01-02,1,1,1\r", "BAD.csv:1:",
+                "lines end with a bare CR"},
+        BadCase{"HugeBadFieldIsQuotedShort", kHeader + "2020-01-02," + std::string(5000, '9') + "x,1,1\n",
+                "BAD.csv:2: column 'Open'", "'99999999999999999999999999999999... (5001 bytes)' is not a number"},
         BadCase{"EmptyFile", "", "BAD.csv:1:", "empty file"},
         BadCase{"WhitespaceOnlyFile", "\r\n\n", "BAD.csv:1:", "empty file"},
         BadCase{"HeaderOnly", kHeader, "BAD.csv", "no data rows"},
@@ -357,7 +369,8 @@ TEST(MarketData, CheckDataDirReportsEveryProblemInEveryFile) {
   EXPECT_EQ(problems[1].path, dir / "B.csv");
   EXPECT_EQ(problems[1].line, 4u);
   EXPECT_EQ(problems[1].column, "Date");
-  EXPECT_EQ(lines[2], (dir / "C.csv").string() + ":1: column 'Close': required column is missing from the header");
+  EXPECT_EQ(lines[2], (dir / "C.csv").string() +
+                         ":1: column 'Close': required column is missing from the header (Date,Open,Adj Close)");
   EXPECT_EQ(problems[3].path, dir / "D.csv");
   EXPECT_THAT(problems[3].message, HasSubstr("empty file"));
   EXPECT_EQ(problems[4].path, dir / "E.csv");
@@ -377,7 +390,10 @@ TEST(MarketData, CheckDataDirOnCleanAndMissingFolders) {
 
   const auto missing = check_data_dir(dir / "nope", LoadOptions{});
   ASSERT_EQ(missing.size(), 1u);
-  EXPECT_THAT(missing[0].message, HasSubstr("not a directory"));
+  EXPECT_THAT(missing[0].message, HasSubstr("no such directory"));
+  const auto file = check_data_dir(dir / "A.csv", LoadOptions{});
+  ASSERT_EQ(file.size(), 1u);
+  EXPECT_THAT(file[0].message, HasSubstr("not a directory"));
 }
 
 TEST(MarketData, CheckDataDirHonoursRawOption) {
