@@ -136,6 +136,8 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
     }
     if (key.rfind("sweep", 0) == 0 || key.find('.') == std::string::npos)
       throw fail(v, key, "a swept key must be a dotted config path such as \"strategy.lookback\"");
+    if (key == "data.dir" || key == "data.adjust")
+      throw fail(v, key, "cannot be swept: every variant of a sweep shares the loaded data");
     SweepDimension dim;
     dim.key = key;
     if (v.source().path != nullptr) dim.line = v.source().begin.line;

@@ -121,6 +121,8 @@ TEST(SweepGrid, RejectsBadGrids) {
   EXPECT_THROW(parse("[sweep]\n\"strategy.top_n\" = { from = 1, upto = 5 }"), InputError);         // unknown key
   EXPECT_THROW(parse("[sweep]\ntop_n = [1, 2]"), InputError);                                        // not dotted
   EXPECT_THROW(parse("[sweep]\nrank_by = \"sharpe\""), InputError);                                 // no dimension
+  EXPECT_THROW(parse("[sweep]\n\"data.dir\" = [\"a\", \"b\"]"), InputError);                          // shared data
+  EXPECT_THROW(parse("[sweep]\n\"data.adjust\" = [true, false]"), InputError);
   EXPECT_THROW(parse("[backtest]\nstart = 1"), InputError);                                          // no [sweep]
   EXPECT_THROW(parse("[sweep]\n\"a.b\" = [1]\nheatmap = [\"a.b\", \"c.d\"]"), InputError);          // heatmap key
   try {
