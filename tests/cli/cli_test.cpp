@@ -153,6 +153,11 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
                 .exit_code,
             kOk);
 
+  // --set takes one KEY=VALUE each time: the config may follow it.
+  r = run_qsweep("backtest --set strategy.weights.SPY=0.5 --set strategy.weights.AGG=0.5 " + quoted(good) +
+                 " -q --out " + quoted(fresh_temp_dir("cli") / "set-first"));
+  EXPECT_EQ(r.exit_code, kOk) << r.err;
+
   r = run_qsweep("backtest " + quoted(write_config("[backtest\nstart = 1\n")));
   expect_failure(r, kInput, "TOML syntax");
   EXPECT_THAT(r.err, HasSubstr("cli.toml:1:"));
@@ -347,7 +352,7 @@ TEST(Cli, DataCheckListsEveryProblemAndExits3) {
   EXPECT_THAT(r.err, StartsWith("qsweep: error: 3 problems found"));
   const std::vector<std::string> expected = {
       (data / "A.csv").string() + ":2: column 'Open': 'x' is not a number",
-      (data / "B.csv").string() + ":1: column 'Close': required column is missing from the header",
+      (data / "B.csv").string() + ":1: column 'Close': required column is missing from the header (Date,Open,Adj Close)",
       (data / "C.csv").string() + ":2: column 'Adj Close': price must be positive and finite, got inf",
   };
   EXPECT_EQ(lines_of(r.out), expected);
@@ -373,7 +378,7 @@ TEST(Cli, DataCheckOnAMissingFolder) {
   const fs::path missing = fresh_temp_dir("cli-data") / "nope";
   const RunResult r = run_qsweep("data check " + quoted(missing));
   EXPECT_EQ(r.exit_code, kInput);
-  EXPECT_THAT(r.out, HasSubstr(missing.string() + ": not a directory"));
+  EXPECT_THAT(r.out, HasSubstr(missing.string() + ": no such directory"));
   EXPECT_THAT(r.err, StartsWith("qsweep: error: "));
 }
 
