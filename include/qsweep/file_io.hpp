@@ -17,6 +17,10 @@ std::string read_file(const std::filesystem::path& path);
 // commit point a crashed process cannot half-do.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool sync = true);
 
+// Whether a directory entry named `name` is `file` itself or a temporary file that
+// write_file_atomic() creates for it (".<file>.tmp-*", left behind by a killed process).
+bool is_file_or_its_temporary(std::string_view name, std::string_view file) noexcept;
+
 // Forces a written file's data to disk (fsync). Throws IoError naming the path.
 void sync_file(const std::filesystem::path& path);
 

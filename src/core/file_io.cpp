@@ -97,6 +97,13 @@ void write_file_atomic(const fs::path& path, std::string_view content, bool sync
   }
 }
 
+bool is_file_or_its_temporary(std::string_view name, std::string_view file) noexcept {
+  if (name == file) return true;
+  constexpr std::string_view kTmp = ".tmp-";  // write_file_atomic: ".<file>.tmp-<suffix>"
+  return name.size() > 1 + file.size() + kTmp.size() && name[0] == '.' && name.substr(1, file.size()) == file &&
+         name.substr(1 + file.size(), kTmp.size()) == kTmp;
+}
+
 void sync_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));

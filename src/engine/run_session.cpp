@@ -75,6 +75,9 @@ class Portfolio {
         affordable += 1.0;
       while (affordable > 0.0 && affordable - 1.0 != affordable && price * affordable + commission_for(affordable) > cash_)
         affordable -= 1.0;
+      // Where whole steps cannot reach an affordable quantity (an infinite estimate from a price
+      // near zero), nothing is bought: the invariant is never to overdraw.
+      if (!(price * affordable + commission_for(affordable) <= cash_)) return;
       quantity = std::min(quantity, affordable);
       if (quantity <= 0.0) return;
       commission = commission_for(quantity);

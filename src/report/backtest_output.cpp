@@ -542,7 +542,7 @@ constexpr std::string_view kBacktestFiles[] = {"summary.json",         "report.h
                                                "benchmark_equity.csv", "benchmark_fills.csv", "weights.csv"};
 
 // An existing output folder is replaced as a whole, so it must hold nothing but a backtest's
-// files: a folder of data, configs or notes given as --out by mistake is refused, not deleted.
+// files (or temporary files `qsweep report` left for them): a folder of data, configs or notes given as --out by mistake is refused, not deleted.
 void check_replaceable(const fs::path& out_dir) {
   std::error_code ec;
   if (!fs::exists(out_dir, ec)) return;
@@ -551,8 +551,9 @@ void check_replaceable(const fs::path& out_dir) {
   std::vector<std::string> foreign;  // sorted below: the message names the first by name
   for (const fs::directory_entry& entry : fs::directory_iterator(out_dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (std::find(std::begin(kBacktestFiles), std::end(kBacktestFiles), name) == std::end(kBacktestFiles) ||
-        !entry.is_regular_file(ec))
+    const bool own_name = std::any_of(std::begin(kBacktestFiles), std::end(kBacktestFiles),
+                                      [&](std::string_view file) { return is_file_or_its_temporary(name, file); });
+    if (!own_name || !entry.is_regular_file(ec))
       foreign.push_back(name);
   }
   if (ec) throw IoError(fmt::format("{}: cannot list: {}", out_dir.string(), ec.message()));

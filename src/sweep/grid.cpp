@@ -158,10 +158,12 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         const std::int64_t s = step ? *step->value<std::int64_t>() : 1;
         if (s <= 0) throw fail(*step, key, "step must be positive");
         if (b < a) throw fail(v, key, "to must not be less than from");
-        // (b - a) / s + 1 values, counted in unsigned arithmetic: b - a may exceed INT64_MAX.
-        const std::uint64_t count =
-            (static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a)) / static_cast<std::uint64_t>(s) + 1;
-        check_dimension_size(count, v, key);
+        // (b - a) / s + 1 values, counted in unsigned arithmetic: b - a may exceed INT64_MAX (and
+        // the + 1 wrap around when it is 2^64 - 1, so the steps are checked first).
+        const std::uint64_t steps =
+            (static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a)) / static_cast<std::uint64_t>(s);
+        check_dimension_size(std::max(steps, steps + 1), v, key);
+        const std::uint64_t count = steps + 1;
         for (std::uint64_t i = 0; i < count; ++i)
           dim.values.push_back(fmt::format("{}", static_cast<std::int64_t>(static_cast<std::uint64_t>(a) +
                                                                            i * static_cast<std::uint64_t>(s))));

@@ -338,11 +338,8 @@ SweepFolder inspect_sweep_folder(const fs::path& out) {
   for (const fs::directory_entry& entry : fs::directory_iterator(out, ec)) {
     const std::string name = entry.path().filename().string();
     if (name == kLockFile) continue;  // neither results nor foreign: kept across runs
-    const bool own_name = std::any_of(std::begin(kOwnFiles), std::end(kOwnFiles), [&](std::string_view f) {
-      // "report.html", or a temporary ".report.html.tmp-*" of write_file_atomic
-      return name == f || (name.size() > f.size() + 6 && name[0] == '.' && name.compare(1, f.size(), f) == 0 &&
-                           name.compare(1 + f.size(), 5, ".tmp-") == 0);
-    });
+    const bool own_name = std::any_of(std::begin(kOwnFiles), std::end(kOwnFiles),
+                                      [&](std::string_view file) { return is_file_or_its_temporary(name, file); });
     if (own_name && entry.is_regular_file(ec)) {
       folder.own.push_back(entry.path());
       folder.has_manifest = folder.has_manifest || name == "manifest.json";
@@ -351,6 +348,16 @@ SweepFolder inspect_sweep_folder(const fs::path& out) {
     }
   }
   if (ec) throw IoError(fmt::format("{}: cannot list: {}", out.string(), ec.message()));
+  // The manifest is written before anything else, so without it a sweep's folder holds only
+  // temporary files: files named like results are someone else's.
+  if (!folder.has_manifest) {
+    std::erase_if(folder.own, [&](const fs::path& p) {
+      const std::string name = p.filename().string();
+      if (name.front() == '.') return false;
+      folder.foreign.push_back(name);
+      return true;
+    });
+  }
   std::sort(folder.foreign.begin(), folder.foreign.end());
   return folder;
 }
@@ -435,7 +442,12 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const FolderLock folder_lock(out);
   const SweepFolder folder = inspect_sweep_folder(out);
   refuse_foreign(folder);
-  if (!folder.own.empty()) {
+  // Temporary files alone (a run killed while writing) are no results: removed, then a fresh start.
+  const bool has_results = std::any_of(folder.own.begin(), folder.own.end(),
+                                       [](const fs::path& p) { return p.filename().string().front() != '.'; });
+  if (!has_results) {
+    for (const fs::path& file : folder.own) fs::remove(file, ec);
+  } else {
     if (options.overwrite) {
       for (const fs::path& file : folder.own) {
         fs::remove(file, ec);
@@ -458,15 +470,16 @@ SweepSummary run_sweep(const SweepOptions& options) {
   }
   // In place at once (a journal never exists without its manifest), forced to disk meanwhile:
   // before the journal's first sync, so no synced result lacks a synced manifest.
-  write_file_atomic(manifest_path, manifest, /*sync=*/false);
-  std::future<void> manifest_sync = std::async(std::launch::async, [&manifest_path] { sync_file(manifest_path); });
+  // A resumed folder's manifest is replaced durably at once (a crash must not leave an empty
+  // one beside a journal on disk); a new folder's is synced on a thread while variants run.
+  const bool replacing_manifest = fs::exists(manifest_path, ec);
+  write_file_atomic(manifest_path, manifest, /*sync=*/replacing_manifest);
+  std::future<void> manifest_sync;
+  if (!replacing_manifest)
+    manifest_sync = std::async(std::launch::async, [&manifest_path] { sync_file(manifest_path); });
 
   // Earlier results (--resume) and the journal new ones are appended to.
   Journal journal(out / "journal.csv", spec.grid.size(), /*keep_rows=*/spec.grid.size() <= kKeepRowsUpTo);
-  auto sync_journal = [&] {  // the manifest first
-    if (manifest_sync.valid()) manifest_sync.get();
-    journal.sync();
-  };
   std::vector<std::uint64_t> pending;
   for (std::uint64_t id : valid_ids)
     if (!journal.contains(id)) pending.push_back(id);
@@ -480,6 +493,19 @@ SweepSummary run_sweep(const SweepOptions& options) {
   std::condition_variable wake;
   std::vector<ResultRow> finished;
   std::exception_ptr failure;
+  // Syncs the journal, the manifest first; a failed manifest sync stops the run like a failed
+  // variant (recorded in `failure`), and the journal is still synced.
+  auto sync_journal = [&] {
+    if (manifest_sync.valid()) {
+      try {
+        manifest_sync.get();
+      } catch (...) {
+        std::lock_guard guard(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    journal.sync();
+  };
   std::atomic<std::size_t> next{0};
   const std::size_t chunk = std::clamp<std::size_t>(pending.size() / (std::size_t{jobs} * 16), 1, 64);
   std::atomic<std::size_t> workers_left{jobs};

@@ -208,6 +208,7 @@ TEST(Cli, OutputReplacesAnEarlierRunButNeverAFolderHoldingOtherFiles) {
   const fs::path run = dir / "run";
   ASSERT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(run)).exit_code, 0);
   const std::set<std::string> outputs = entries(run);
+  write_text(run / ".report.html.tmp-1234abcd.42", "<html");  // left by a killed qsweep report
   ASSERT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(run)).exit_code, 0);  // a rerun
   EXPECT_EQ(entries(run), outputs);
 

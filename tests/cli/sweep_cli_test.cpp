@@ -129,6 +129,22 @@ TEST_F(SweepCli, OutputFolderThatIsNotASweepsIsRefusedAndUntouched) {
   EXPECT_EQ(slurp(notes / "thesis.txt"), "mine");
   EXPECT_EQ(std::distance(fs::directory_iterator(notes), fs::directory_iterator()), 1);
 
+  // Files named like a sweep's but without its manifest (written first) are someone else's.
+  const fs::path other = work_ / "other";
+  write_text(other / "results.csv", "theirs");
+  write_text(other / "report.html", "theirs");
+  for (const char* flag : {"--overwrite", "--resume"}) {
+    const RunResult r = sweep(std::string(flag) + " --out '" + other.string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << flag << ": " << r.err;
+  }
+  EXPECT_EQ(slurp(other / "results.csv"), "theirs");
+  EXPECT_EQ(slurp(other / "report.html"), "theirs");
+
+  // Only temporary files of a run killed while writing its manifest: a fresh start is fine.
+  const fs::path killed = work_ / "killed";
+  write_text(killed / ".manifest.json.tmp-1234abcd.42", "{");
+  EXPECT_EQ(sweep("--out '" + killed.string() + "'").exit_code, 0);
+
   write_text(work_ / "file", "x");
   const RunResult r = sweep("--overwrite --out '" + (work_ / "file").string() + "'");
   EXPECT_EQ(r.exit_code, 4);

@@ -101,6 +101,12 @@ TEST(SweepGrid, TooLargeRangesAndGridsAreErrorsNotCrashes) {
               std::string::npos) << e.what();
   }
   EXPECT_THROW(parse("[sweep]\n\"a.x\" = { from = 0.0, to = 1e300, step = 1e-300 }"), InputError);
+  try {  // 2^64 - 1 steps: the count must not wrap around to "no values"
+    parse("[sweep]\n\"a.x\" = { from = -9223372036854775808, to = 9223372036854775807 }");
+    ADD_FAILURE() << "the full int64 range was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the range has more than 1000000 values"), std::string::npos) << e.what();
+  }
   // 65,536^4 = 2^64 variants: the count must not wrap around to 0.
   const std::string dims = "\"a.w\" = { from = 1, to = 65536 }\n\"a.x\" = { from = 1, to = 65536 }\n"
                            "\"a.y\" = { from = 1, to = 65536 }\n\"a.z\" = { from = 1, to = 65536 }\n";
