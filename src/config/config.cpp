@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <set>
 #include <sstream>
 
@@ -135,16 +137,20 @@ const char* type_name(const toml::node& node) {
   }
 }
 
-// Reads keys of one table with type checks; remembers which keys were read so unknown keys can
-// be reported.
+// Reads keys of one table with type checks; remembers which of its entries were read so unknown
+// keys can be reported.
 class TableReader {
  public:
-  TableReader(const toml::table* table, std::string prefix, const Origin& origin)
-      : table_(table), prefix_(std::move(prefix)), origin_(origin) {}
+  // `prefix` is the table's dotted path, e.g. "benchmark.fees" (it must outlive the reader).
+  TableReader(const toml::table* table, std::string_view prefix, const Origin& origin)
+      : table_(table), prefix_(prefix), origin_(origin) {}
 
   const toml::node* node(std::string_view key) {
-    read_.push_back(key);
-    return table_ ? table_->get(key) : nullptr;
+    const toml::node* n = table_ ? table_->get(key) : nullptr;
+    if (!n) return nullptr;
+    if (read_count_ < read_.size()) read_[read_count_++] = n;
+    else read_more_.push_back(n);
+    return n;
   }
   std::string key_path(std::string_view key) const {
     return prefix_.empty() ? std::string(key) : fmt::format("{}.{}", prefix_, key);
@@ -172,10 +178,11 @@ class TableReader {
     if (auto b = n->value_exact<bool>()) return *b;
     fail(*n, key, fmt::format("expected true or false, got {}", type_name(*n)));
   }
-  std::optional<std::string> string(std::string_view key) {
+  // A view of the table's own string.
+  std::optional<std::string_view> string(std::string_view key) {
     const toml::node* n = node(key);
     if (!n) return std::nullopt;
-    if (auto s = n->value_exact<std::string>()) return *s;
+    if (const auto* s = n->as_string()) return std::string_view(s->get());
     fail(*n, key, fmt::format("expected a string, got {}", type_name(*n)));
   }
   std::optional<Day> date(std::string_view key) {
@@ -186,9 +193,9 @@ class TableReader {
       if (year >= 0 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month))
         return day_from_civil(year, month, day);
     }
-    if (auto s = n->value_exact<std::string>()) {
-      if (auto day = parse_iso_date(*s)) return *day;
-      fail(*n, key, fmt::format("'{}' is not a date (expected \"YYYY-MM-DD\")", *s));
+    if (const auto* s = n->as_string()) {
+      if (auto day = parse_iso_date(s->get())) return *day;
+      fail(*n, key, fmt::format("'{}' is not a date (expected \"YYYY-MM-DD\")", s->get()));
     }
     fail(*n, key, fmt::format("expected a date \"YYYY-MM-DD\", got {}", type_name(*n)));
   }
@@ -201,23 +208,31 @@ class TableReader {
   void check_unknown() const {
     if (!table_) return;
     for (const auto& [k, v] : *table_) {
-      if (std::find(read_.begin(), read_.end(), k.str()) == read_.end()) fail(v, k.str(), "unknown key");
+      const auto read_end = read_.begin() + static_cast<std::ptrdiff_t>(read_count_);
+      if (std::find(read_.begin(), read_end, &v) == read_end &&
+          std::find(read_more_.begin(), read_more_.end(), &v) == read_more_.end())
+        fail(v, k.str(), "unknown key");
     }
   }
   const toml::table* table() const { return table_; }
 
  private:
   const toml::table* table_;
-  std::string prefix_;
+  std::string_view prefix_;
   const Origin& origin_;
-  // The keys asked for: views of string literals or of the table's own keys (both outlive this).
-  std::vector<std::string_view> read_;
+  // The entries of the table asked for: the first 16 (more than a config table has) in read_,
+  // without allocating; any others in read_more_.
+  std::array<const toml::node*, 16> read_;
+  std::size_t read_count_ = 0;
+  std::vector<const toml::node*> read_more_;
 };
 
-const std::set<std::string>& session_keys() {
-  static const std::set<std::string> keys = {"start", "end", "burn_in", "initial_cash", "rebalance",
-                                             "weekday", "long_only", "cash_buffer", "gross_leverage",
-                                             "mode"};
+// The keys of [benchmark] that are not strategy parameters: the [backtest] keys it overrides, and
+// its fees table.
+const std::set<std::string, std::less<>>& benchmark_session_keys() {
+  static const std::set<std::string, std::less<>> keys = {
+      "start", "end", "burn_in", "initial_cash", "rebalance", "weekday", "long_only", "cash_buffer",
+      "gross_leverage", "mode", "fees"};
   return keys;
 }
 
@@ -244,7 +259,7 @@ void read_session_keys(TableReader& reader, SessionConfig& session) {
   }
   if (auto v = reader.string("weekday")) {
     static const char* kNames[] = {"MON", "TUE", "WED", "THU", "FRI"};
-    std::string upper = *v;
+    std::string upper(*v);
     std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     const auto it = std::find(std::begin(kNames), std::end(kNames), upper);
     if (it == std::end(kNames)) reader.fail(*reader.node("weekday"), "weekday", fmt::format("'{}' is not one of MON, TUE, WED, THU, FRI", *v));
@@ -283,20 +298,22 @@ void read_fees(TableReader& reader, FeeConfig& fees) {
   reader.check_unknown();
 }
 
-ParamValue to_param(const toml::node& node, const std::string& key_path, const Origin& origin) {
+// The value of `prefix`.`key`.
+ParamValue to_param(const toml::node& node, std::string_view prefix, std::string_view key, const Origin& origin) {
   auto bad = [&](const std::string& message) -> InputError {
-    return InputError(fmt::format("{}: {}: {}", where(origin, node), key_path, message));
+    return InputError(fmt::format("{}: {}.{}: {}", where(origin, node), prefix, key, message));
   };
   if (auto b = node.value_exact<bool>()) return *b;
   if (auto i = node.value_exact<std::int64_t>()) return *i;
   if (auto d = node.value_exact<double>()) return *d;
-  if (auto s = node.value_exact<std::string>()) return *s;
+  if (auto s = node.value_exact<std::string>()) return std::move(*s);
   if (const auto* arr = node.as_array()) {
     std::vector<std::string> items;
+    items.reserve(arr->size());
     for (const auto& item : *arr) {
-      auto s = item.value_exact<std::string>();
+      const auto* s = item.as_string();
       if (!s) throw bad("expected an array of strings");
-      items.push_back(*s);
+      items.push_back(s->get());
     }
     return items;
   }
@@ -305,7 +322,7 @@ ParamValue to_param(const toml::node& node, const std::string& key_path, const O
     for (const auto& [k, v] : *tbl) {
       // Located at the entry itself: it may come from --set while the table is in the file.
       auto bad_entry = [&](const char* message) {
-        return InputError(fmt::format("{}: {}: {}: {}", where(origin, v), key_path, k.str(), message));
+        return InputError(fmt::format("{}: {}.{}: {}: {}", where(origin, v), prefix, key, k.str(), message));
       };
       double w = 0.0;
       if (auto d = v.value_exact<double>()) w = *d;
@@ -321,27 +338,28 @@ ParamValue to_param(const toml::node& node, const std::string& key_path, const O
 }
 
 StrategyParams read_strategy(const toml::table& table, const std::string& prefix, const Origin& origin,
-                             const std::set<std::string>& skip) {
+                             const std::set<std::string, std::less<>>& skip) {
   std::map<std::string, ParamValue> values;
   std::map<std::string, std::string> locations;
   std::string kind;
   for (const auto& [k, v] : table) {
-    const std::string key(k.str());
+    const std::string_view key = k.str();
     if (skip.count(key)) continue;
-    locations.emplace(key, where(origin, v));
+    // Messages fall back to the file name: only a more precise location is recorded.
+    if (v.source().path != nullptr || origin.parsed) locations.emplace(key, where(origin, v));
     if (key == "kind") {
       auto s = v.value_exact<std::string>();
       if (!s) throw InputError(fmt::format("{}: {}.kind: expected a string", where(origin, v), prefix));
-      kind = *s;
+      kind = std::move(*s);
       continue;
     }
-    values.emplace(key, to_param(v, prefix + "." + key, origin));
+    values.emplace(key, to_param(v, prefix, key, origin));
   }
   if (kind.empty()) {
     if (values.count("weights")) kind = "fixed_weights";
     else throw InputError(fmt::format("{}: {}.kind: required key is missing", origin.path.string(), prefix));
   }
-  return StrategyParams(kind, prefix, origin.path.string(), std::move(values), std::move(locations));
+  return StrategyParams(std::move(kind), prefix, origin.path.string(), std::move(values), std::move(locations));
 }
 
 void validate_session(const SessionConfig& s, const fs::path& path, const std::string& table) {
@@ -372,37 +390,47 @@ toml::table parse_file(const fs::path& path) {
 }
 
 void set_value(toml::table& root, std::string_view key, const toml::node& value) {
-  // The components of the dotted key; one in double quotes may hold dots, as in TOML
-  // (sweep."strategy.top_n").
-  std::vector<std::string_view> parts;
-  for (std::size_t pos = 0;;) {
+  // The component of the dotted key at `pos`, and the position after it; one in double quotes may
+  // hold dots, as in TOML (sweep."strategy.top_n").
+  auto component = [key](std::size_t pos) -> std::pair<std::string_view, std::size_t> {
+    std::string_view part;
     std::size_t end = 0;
     if (pos < key.size() && key[pos] == '"') {
       const std::size_t close = key.find('"', pos + 1);
       if (close == std::string_view::npos) throw UsageError(fmt::format("'{}': unclosed quote", key));
-      parts.push_back(key.substr(pos + 1, close - pos - 1));
+      part = key.substr(pos + 1, close - pos - 1);
       end = close + 1;
       if (end < key.size() && key[end] != '.')
         throw UsageError(fmt::format("'{}': expected '.' after a quoted key component", key));
     } else {
       end = std::min(key.find('.', pos), key.size());
-      parts.push_back(key.substr(pos, end - pos));
+      part = key.substr(pos, end - pos);
     }
-    if (parts.back().empty()) throw UsageError(fmt::format("'{}': empty key component", key));
+    if (part.empty()) throw UsageError(fmt::format("'{}': empty key component", key));
+    return {part, end};
+  };
+  // The whole key is checked before the table changes.
+  for (std::size_t pos = 0;;) {
+    const std::size_t end = component(pos).second;
     if (end >= key.size()) break;
     pos = end + 1;
   }
   toml::table* table = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    toml::node* child = table->get(parts[i]);
+  for (std::size_t pos = 0;;) {
+    const auto [part, end] = component(pos);
+    if (end >= key.size()) {
+      value.visit([&, leaf = part](const auto& v) { table->insert_or_assign(leaf, v); });
+      return;
+    }
+    toml::node* child = table->get(part);
     if (!child) {
-      table->insert_or_assign(parts[i], toml::table{});
-      child = table->get(parts[i]);
+      table->insert_or_assign(part, toml::table{});
+      child = table->get(part);
     }
     table = child->as_table();
-    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, parts[i]));
+    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, part));
+    pos = end + 1;
   }
-  value.visit([&](const auto& v) { table->insert_or_assign(parts.back(), v); });
 }
 
 void apply_assignment(toml::table& root, std::string_view assignment) {
@@ -425,11 +453,20 @@ void apply_assignment(toml::table& root, std::string_view assignment) {
   set_value(root, key, *parsed.get("v"));
 }
 
+ConfigFile::ConfigFile(fs::path file)
+    : path(std::move(file)), name(path.stem().string()),
+      dir(path.has_parent_path() ? path.parent_path() : fs::path(".")) {}
+
 Config from_table(const toml::table& root, const fs::path& path) {
+  return from_table(root, ConfigFile(path));
+}
+
+Config from_table(const toml::table& root, const ConfigFile& file) {
+  const fs::path& path = file.path;
+  const fs::path& base = file.dir;
   Config config;
   config.path = path;
-  config.name = path.stem().string();
-  const fs::path base = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  config.name = file.name;
   const Origin origin{path, root.source().path != nullptr};
 
   TableReader top(&root, "", origin);
@@ -493,9 +530,7 @@ Config from_table(const toml::table& root, const fs::path& path) {
       b.fees = FeeConfig{};
       read_fees(fees, b.fees);
     }
-    std::set<std::string> skip = session_keys();
-    skip.insert("fees");
-    b.strategy = read_strategy(*bench, "benchmark", origin, skip);
+    b.strategy = read_strategy(*bench, "benchmark", origin, benchmark_session_keys());
     validate_session(b, path, "benchmark");
     config.benchmark = std::move(b);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include <toml++/toml.h>
@@ -28,5 +29,16 @@ void apply_assignment(toml::table& root, std::string_view assignment);
 // set after parsing; a root that is a copy (toml++ copies drop line information, e.g. a sweep
 // variant) gives just "file". Throws InputError.
 Config from_table(const toml::table& root, const std::filesystem::path& path);
+
+// A config file's path with what a config takes from it, worked out once for the many tables of
+// a sweep.
+struct ConfigFile {
+  explicit ConfigFile(std::filesystem::path file);
+  std::filesystem::path path;
+  std::string name;           // the file's stem, Config::name
+  std::filesystem::path dir;  // where the config's relative paths start
+};
+// from_table() of a table from `file`.
+Config from_table(const toml::table& root, const ConfigFile& file);
 
 }  // namespace qsweep::config
