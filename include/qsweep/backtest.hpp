@@ -39,7 +39,12 @@ class DataFileIndex {
   bool contains(const std::string& ticker) const { return tickers_.count(ticker) != 0; }
 
  private:
-  std::unordered_set<std::string> tickers_;
+  // A hasher of its own: with std::hash<std::string>, libstdc++ looks up sets of up to 20 strings
+  // by comparing the key with each of them.
+  struct Hash {
+    std::size_t operator()(const std::string& s) const noexcept { return std::hash<std::string>{}(s); }
+  };
+  std::unordered_set<std::string, Hash> tickers_;
 };
 
 // Creates the session's strategy and checks every asset it trades has a data file: in `index`

@@ -3,6 +3,7 @@
 #include <limits>
 #include <memory>
 #include <numeric>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -217,7 +218,7 @@ class FixedWeights final : public Strategy {
 std::vector<std::string> read_assets(const StrategyParams& params) {
   std::vector<std::string> assets = params.get_string_list("assets");
   if (assets.empty()) params.fail("assets", "needs at least one asset");
-  std::vector<std::string> sorted = assets;
+  std::vector<std::string_view> sorted(assets.begin(), assets.end());
   std::sort(sorted.begin(), sorted.end());
   if (auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
     params.fail("assets", fmt::format("'{}' is listed twice", *dup));
