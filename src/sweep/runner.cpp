@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <future>
@@ -70,23 +71,30 @@ class StopSignals {
 class VariantFactory {
  public:
   VariantFactory(toml::table base, const SweepGrid& grid, fs::path path)
-      : base_(std::move(base)), grid_(grid), path_(std::move(path)) {
+      : base_(std::move(base)), grid_(grid), file_(std::move(path)) {
     for (const SweepDimension& d : grid_.dimensions()) {
-      std::vector<toml::table> parsed;
-      for (const std::string& text : d.values) parsed.push_back(parse_value_text(text));
-      values_.push_back(std::move(parsed));
+      std::vector<const toml::node*> nodes;  // a table's nodes stay put when the table moves
+      for (const std::string& text : d.values) nodes.push_back(parsed_.emplace_back(parse_value_text(text)).get("v"));
+      values_.push_back(std::move(nodes));
       for (const SweepDimension& other : grid_.dimensions())
         if (other.key.size() > d.key.size() && other.key.rfind(d.key + ".", 0) == 0) nested_keys_ = true;
+      if (d.key.find('"') != std::string::npos) quoted_keys_ = true;
     }
   }
+
+  // A working copy of the base table owned by one thread (empty at first).
+  struct Scratch {
+    std::optional<toml::table> table;
+    std::vector<std::size_t> held;  // by dimension: the index of the value the table holds, or kUnknown
+  };
 
   // A variant's config has no source lines (it is built, not parsed). When an error names a
   // swept key ("FILE: strategy.top_n: ..."), this points it at that key's line in [sweep].
   std::string with_sweep_line(const std::string& message) const {
     for (const SweepDimension& d : grid_.dimensions()) {
-      const std::string named = fmt::format("{}: {}:", path_.string(), d.key);
+      const std::string named = fmt::format("{}: {}:", file_.path.string(), d.key);
       if (d.line > 0 && message.rfind(named, 0) == 0)
-        return fmt::format("{}:{}: {}", path_.string(), d.line, message.substr(path_.string().size() + 2));
+        return fmt::format("{}:{}: {}", file_.path.string(), d.line, message.substr(file_.path.string().size() + 2));
     }
     return message;
   }
@@ -102,18 +110,26 @@ class VariantFactory {
   }
 
   // Throws InputError prefixed with the variant's description.
-  // `scratch`, when given, is a working copy of the base table owned by one thread (empty at
-  // first): every variant sets every swept key, so the copy is made once and reused (unless one
-  // swept key lies inside another, when what a variant leaves could change the next).
-  Config config(std::uint64_t id, std::optional<toml::table>* scratch = nullptr) const {
-    std::optional<toml::table> own;
-    std::optional<toml::table>& table = scratch != nullptr && !nested_keys_ ? *scratch : own;
-    if (!table) table = base_;
+  // `scratch`, when given, is reused: every variant sets every swept key, so the copy is made once
+  // (unless one swept key lies inside another, when what a variant leaves could change the next),
+  // and a key that already holds the variant's value is left as it is (unless a key is quoted:
+  // then two keys could name the same value).
+  Config config(std::uint64_t id, Scratch* scratch = nullptr) const {
+    Scratch own;
+    Scratch& s = scratch != nullptr && !nested_keys_ ? *scratch : own;
+    if (!s.table) {
+      s.table = base_;
+      s.held.assign(values_.size(), kUnknown);
+    }
     const std::vector<std::size_t> indices = grid_.value_indices(id);
     try {
-      for (std::size_t i = 0; i < indices.size(); ++i)
-        config::set_value(*table, grid_.dimensions()[i].key, *values_[i][indices[i]].get("v"));
-      return config::from_table(*table, path_);
+      for (std::size_t i = 0; i < indices.size(); ++i) {
+        if (s.held[i] == indices[i]) continue;
+        s.held[i] = kUnknown;  // until set
+        config::set_value(*s.table, grid_.dimensions()[i].key, *values_[i][indices[i]]);
+        if (!quoted_keys_) s.held[i] = indices[i];
+      }
+      return config::from_table(*s.table, file_);
     } catch (const Error& e) {
       throw InputError(fmt::format("{}: {}", describe(id), with_sweep_line(e.what())));
     }
@@ -122,14 +138,17 @@ class VariantFactory {
  private:
   toml::table base_;
   const SweepGrid& grid_;
-  fs::path path_;
-  std::vector<std::vector<toml::table>> values_;
+  config::ConfigFile file_;
+  std::vector<toml::table> parsed_;                   // each value, as "v = <value>"
+  std::vector<std::vector<const toml::node*>> values_;  // by dimension: its values' nodes in parsed_
   bool nested_keys_ = false;  // a swept key lies inside another (e.g. "a.b" and "a.b.c")
+  bool quoted_keys_ = false;  // a swept key has a quoted component (e.g. "a.\"b.c\"")
+  static constexpr std::size_t kUnknown = std::numeric_limits<std::size_t>::max();
 };
 
-// Grids up to this many variants keep the configs their validation built, so that running them
-// does not build them again (a few KB each).
-constexpr std::uint64_t kKeepConfigsUpTo = 4096;
+// Grids up to this many variants keep the strategy sessions their validation built (a variant
+// runs nothing else), so that running them does not build their configs again (about 1 KB each).
+constexpr std::uint64_t kKeepSessionsUpTo = 4096;
 // Grids up to this many variants keep their result rows in memory for the ranking, instead of
 // reading the journal back (about 1 KB each); larger ones stream them through the file.
 constexpr std::uint64_t kKeepRowsUpTo = 100000;
@@ -141,7 +160,7 @@ struct Validation {
   std::vector<std::uint64_t> valid;  // in id order
   std::vector<std::string> skipped;  // the invalid variants' errors, in id order
   std::set<std::string> tickers;     // every asset a valid variant trades
-  std::vector<std::unique_ptr<Config>> configs;  // by id, valid ones only, when the grid is small
+  std::vector<std::optional<SessionConfig>> sessions;  // by id, valid ones only, when the grid is small
 };
 
 // Builds every variant's config and strategy, on `threads` threads (ids split into contiguous
@@ -155,25 +174,25 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   };
   const std::uint64_t workers = std::clamp<std::uint64_t>(threads, 1, std::max<std::uint64_t>(1, count / 64));
   std::vector<Range> ranges(workers);
-  std::vector<std::unique_ptr<Config>> configs(count <= kKeepConfigsUpTo ? count : 0);
+  std::vector<std::optional<SessionConfig>> sessions(count <= kKeepSessionsUpTo ? count : 0);
   auto validate = [&](std::uint64_t w) {
     Range& range = ranges[w];
     std::vector<std::string> last_assets;
-    std::optional<toml::table> scratch;
+    VariantFactory::Scratch scratch;
     try {
       for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
         try {
-          auto config = std::make_unique<Config>(factory.config(id, &scratch));
-          if (config->data_dir != base.data_dir || config->adjust_prices != base.adjust_prices)
+          Config config = factory.config(id, &scratch);
+          if (config.data_dir != base.data_dir || config.adjust_prices != base.adjust_prices)
             throw InputError(
                 fmt::format("{}: the data folder and price adjustment cannot be swept", factory.describe(id)));
-          std::vector<std::string> assets = make_strategy(*config, config->strategy, &data_files)->assets();
+          std::vector<std::string> assets = make_strategy(config, config.strategy, &data_files)->assets();
           if (assets != last_assets) {  // neighbours usually trade the same assets
             range.result.tickers.insert(assets.begin(), assets.end());
             last_assets = std::move(assets);
           }
           range.result.valid.push_back(id);
-          if (!configs.empty()) configs[id] = std::move(config);  // ids of one range: one thread
+          if (!sessions.empty()) sessions[id] = std::move(config.strategy);  // ids of one range: one thread
         } catch (const InputError& e) {
           std::string message = e.what();
           if (message.rfind("variant ", 0) != 0)
@@ -192,7 +211,7 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
   for (std::thread& t : pool) t.join();
 
   Validation out;
-  out.configs = std::move(configs);
+  out.sessions = std::move(sessions);
   for (Range& range : ranges) {
     if (range.failure) std::rethrow_exception(range.failure);
     if (!skip_invalid && !range.result.skipped.empty())
@@ -205,17 +224,16 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
 }
 
 // Runs one variant and turns it into a results row.
-// `kept` is the config validation kept for it, or null.
-ResultRow run_variant(std::uint64_t id, std::unique_ptr<Config> kept, const VariantFactory& factory, SessionPool& pool,
-                      std::size_t partitions) {
-  const Config config = kept ? std::move(*kept) : factory.config(id);
-  std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(config.strategy.strategy);
+// `kept` is the strategy session validation kept for it, if any.
+ResultRow run_variant(std::uint64_t id, std::optional<SessionConfig> kept, const VariantFactory& factory,
+                      SessionPool& pool, std::size_t partitions) {
+  const SessionConfig variant = kept ? std::move(*kept) : factory.config(id).strategy;
+  std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(variant.strategy);
   const std::vector<std::string> tickers = strategy->assets();
-  const std::shared_ptr<const PreparedSession> session = pool.get(config.strategy, tickers);
+  const std::shared_ptr<const PreparedSession> session = pool.get(variant, tickers);
   const RecordOptions record{.fills = false, .positions = false, .rebalances = false, .balances = false};
-  const SessionResult result = run_session(*session, config.strategy, *strategy, record);
-  const PerformanceStats stats =
-      compute_performance(result.dates, result.equity, config.strategy.mode, StatsDetail::core);
+  const SessionResult result = run_session(*session, variant, *strategy, record);
+  const PerformanceStats stats = compute_performance(result.dates, result.equity, variant.mode, StatsDetail::core);
   ResultRow row = make_result_row(id, result, stats, partitions);
   row.asset_days = static_cast<double>(tickers.size()) * static_cast<double>(session->day_count());
   return row;
@@ -534,7 +552,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
           const std::size_t first = next.fetch_add(chunk);
           if (first >= pending.size()) break;
           for (std::size_t i = first; i < std::min(first + chunk, pending.size()) && !g_stop.load(); ++i) {
-            std::unique_ptr<Config> kept = validation.configs.empty() ? nullptr : std::move(validation.configs[pending[i]]);
+            std::optional<SessionConfig> kept =
+                validation.sessions.empty() ? std::nullopt : std::move(validation.sessions[pending[i]]);
             batch.push_back(run_variant(pending[i], std::move(kept), factory, pool, partitions));
             if (batch.size() >= 8) flush();
           }
