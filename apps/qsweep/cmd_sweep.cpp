@@ -32,7 +32,8 @@ Command add_sweep(CLI::App& app) {
   cmd->add_option("--set", opts->sweep.overrides, "Override a config key before the grid, e.g. --set backtest.mode=qstrader")
       ->type_name("KEY=VALUE")->expected(1)->allow_extra_args(false)->take_all();
   cmd->add_option("--heatmap", opts->heatmap, "Two swept keys for the report heatmap: a,b");
-  cmd->add_option("--plugin", opts->plugins, "Load a strategy plug-in library first")->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all();
+  cmd->add_option("--plugin", opts->plugins, "Load a strategy plug-in library first")
+      ->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all();
   cmd->add_flag("--resume", opts->sweep.resume, "Continue a sweep in --out, skipping finished variants");
   cmd->add_flag("--overwrite", opts->sweep.overwrite, "Discard results already in --out");
   cmd->add_flag("--skip-invalid", opts->sweep.skip_invalid, "List and skip invalid variants instead of failing");

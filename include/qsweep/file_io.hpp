@@ -2,8 +2,10 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qsweep {
 
@@ -17,9 +19,16 @@ std::string read_file(const std::filesystem::path& path);
 // commit point a crashed process cannot half-do.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool sync = true);
 
-// Whether a directory entry named `name` is `file` itself or a temporary file that
-// write_file_atomic() creates for it (".<file>.tmp-*", left behind by a killed process).
-bool is_file_or_its_temporary(std::string_view name, std::string_view file) noexcept;
+// What an existing output folder holds: the regular files named in `own_files` or temporary
+// files write_file_atomic() left for them (".<file>.tmp-*", from a killed process), and the
+// names, sorted, of every other entry but `ignored`. A missing `dir` holds nothing; one that is
+// not a folder is an IoError.
+struct FolderContents {
+  std::vector<std::filesystem::path> own;
+  std::vector<std::string> others;
+};
+FolderContents output_folder_contents(const std::filesystem::path& dir, std::span<const std::string_view> own_files,
+                                      std::string_view ignored = {});
 
 // Forces a written file's data to disk (fsync). Throws IoError naming the path.
 void sync_file(const std::filesystem::path& path);

@@ -1,5 +1,6 @@
 #include "qsweep/file_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -97,11 +98,30 @@ void write_file_atomic(const fs::path& path, std::string_view content, bool sync
   }
 }
 
-bool is_file_or_its_temporary(std::string_view name, std::string_view file) noexcept {
-  if (name == file) return true;
-  constexpr std::string_view kTmp = ".tmp-";  // write_file_atomic: ".<file>.tmp-<suffix>"
-  return name.size() > 1 + file.size() + kTmp.size() && name[0] == '.' && name.substr(1, file.size()) == file &&
-         name.substr(1 + file.size(), kTmp.size()) == kTmp;
+FolderContents output_folder_contents(const fs::path& dir, std::span<const std::string_view> own_files,
+                                      std::string_view ignored) {
+  // write_file_atomic's temporary for `file`: ".<file>.tmp-<suffix>".
+  auto is_file_or_its_temporary = [](std::string_view name, std::string_view file) {
+    constexpr std::string_view kTmp = ".tmp-";
+    return name == file || (name.size() > 1 + file.size() + kTmp.size() && name[0] == '.' &&
+                            name.substr(1, file.size()) == file && name.substr(1 + file.size(), kTmp.size()) == kTmp);
+  };
+  FolderContents contents;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return contents;
+  if (!fs::is_directory(dir, ec))
+    throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", dir.string()));
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == ignored) continue;
+    const bool own = std::any_of(own_files.begin(), own_files.end(),
+                                 [&](std::string_view file) { return is_file_or_its_temporary(name, file); });
+    if (own && entry.is_regular_file(ec)) contents.own.push_back(entry.path());
+    else contents.others.push_back(name);
+  }
+  if (ec) throw IoError(fmt::format("{}: cannot list: {}", dir.string(), ec.message()));
+  std::sort(contents.others.begin(), contents.others.end());
+  return contents;
 }
 
 void sync_file(const fs::path& path) {

@@ -544,26 +544,12 @@ constexpr std::string_view kBacktestFiles[] = {"summary.json",         "report.h
 // An existing output folder is replaced as a whole, so it must hold nothing but a backtest's
 // files (or temporary files `qsweep report` left for them): a folder of data, configs or notes given as --out by mistake is refused, not deleted.
 void check_replaceable(const fs::path& out_dir) {
-  std::error_code ec;
-  if (!fs::exists(out_dir, ec)) return;
-  if (!fs::is_directory(out_dir, ec))
-    throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out_dir.string()));
-  std::vector<std::string> foreign;  // sorted below: the message names the first by name
-  for (const fs::directory_entry& entry : fs::directory_iterator(out_dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    const bool own_name = std::any_of(std::begin(kBacktestFiles), std::end(kBacktestFiles),
-                                      [&](std::string_view file) { return is_file_or_its_temporary(name, file); });
-    if (!own_name || !entry.is_regular_file(ec))
-      foreign.push_back(name);
-  }
-  if (ec) throw IoError(fmt::format("{}: cannot list: {}", out_dir.string(), ec.message()));
-  if (!foreign.empty()) {
-    std::sort(foreign.begin(), foreign.end());
+  const std::vector<std::string> others = output_folder_contents(out_dir, kBacktestFiles).others;
+  if (!others.empty())
     throw InputError(fmt::format("{}: holds {}{}, which a backtest does not write; refusing to replace the folder "
                                  "(choose another --out, or remove the folder first)",
-                                 out_dir.string(), foreign.front(),
-                                 foreign.size() > 1 ? fmt::format(" and {} more", foreign.size() - 1) : ""));
-  }
+                                 out_dir.string(), others.front(),
+                                 others.size() > 1 ? fmt::format(" and {} more", others.size() - 1) : ""));
 }
 
 }  // namespace

@@ -115,8 +115,9 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
                                                           : fmt::format("{} (--set)", path.string());
     return InputError(fmt::format("{}: sweep.\"{}\": {}", where, key, message));
   };
-  auto check_dimension_size = [&](std::uint64_t count, const toml::node& at, std::string_view key) {
-    if (count > kMaxDimensionValues)
+  // A range of `steps` + 1 values (compared as steps: + 1 could wrap around) must fit the limit.
+  auto check_range_steps = [&](auto steps, const toml::node& at, std::string_view key) {
+    if (!(steps < static_cast<decltype(steps)>(kMaxDimensionValues)))
       throw fail(at, key, fmt::format("the range has more than {} values", kMaxDimensionValues));
   };
   std::vector<SweepDimension> dims;
@@ -158,11 +159,10 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         const std::int64_t s = step ? *step->value<std::int64_t>() : 1;
         if (s <= 0) throw fail(*step, key, "step must be positive");
         if (b < a) throw fail(v, key, "to must not be less than from");
-        // (b - a) / s + 1 values, counted in unsigned arithmetic: b - a may exceed INT64_MAX (and
-        // the + 1 wrap around when it is 2^64 - 1, so the steps are checked first).
+        // (b - a) / s + 1 values, counted in unsigned arithmetic: b - a may exceed INT64_MAX.
         const std::uint64_t steps =
             (static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a)) / static_cast<std::uint64_t>(s);
-        check_dimension_size(std::max(steps, steps + 1), v, key);
+        check_range_steps(steps, v, key);
         const std::uint64_t count = steps + 1;
         for (std::uint64_t i = 0; i < count; ++i)
           dim.values.push_back(fmt::format("{}", static_cast<std::int64_t>(static_cast<std::uint64_t>(a) +
@@ -175,7 +175,7 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         if (!(*s > 0.0)) throw fail(v, key, "step must be positive");
         if (*b < *a) throw fail(v, key, "to must not be less than from");
         const double steps = std::floor((*b - *a) / *s + 1e-9);
-        if (!(steps < static_cast<double>(kMaxDimensionValues))) check_dimension_size(kMaxDimensionValues + 1, v, key);
+        check_range_steps(steps, v, key);
         const auto count = static_cast<std::uint64_t>(steps) + 1;
         // from + i·step, rounded to the decimals from and step are written with, so that 0.1
         // steps give 0.3, not 0.30000000000000004 (the same value and hash as a listed 0.3).

@@ -453,21 +453,17 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
   auto rerun = [&](std::size_t i) { curves[i] = run_curve(curve_ids[i]); };
   // The best variant first: the deflated Sharpe ratio needs its returns. It is curves[0] unless
   // no curve is kept (--keep-curves 0), when it is run for them alone.
-  const std::uint64_t best_id = rows[order.front()].id;
-  SessionResult best_alone;
-  if (curve_ids.front() == best_id) {
-    rerun(0);
-  } else {
-    best_alone = run_curve(best_id);
-  }
+  const bool best_is_kept = curve_ids.front() == rows[order.front()].id;
+  if (best_is_kept) rerun(0);
+  const SessionResult best_alone = best_is_kept ? SessionResult{} : run_curve(rows[order.front()].id);
   std::vector<double> best_returns;  // daily returns of the best variant, leading 0 dropped
-  const std::vector<double>& best_equity = curve_ids.front() == best_id ? curves.front().equity : best_alone.equity;
+  const std::vector<double>& best_equity = (best_is_kept ? curves.front() : best_alone).equity;
   for (std::size_t i = 1; i < best_equity.size(); ++i) best_returns.push_back(best_equity[i] / best_equity[i - 1] - 1.0);
 
   // curves.csv beside results.csv and the overfitting statistics (on two threads when there are).
   report::SweepCurves curves_table;
   auto write_curves = [&] {
-    for (std::size_t i = curve_ids.front() == best_id ? 1 : 0; i < curves.size(); ++i) rerun(i);
+    for (std::size_t i = best_is_kept ? 1 : 0; i < curves.size(); ++i) rerun(i);
     std::vector<Day> dates;  // the union of the curves' dates
     for (const SessionResult& curve : curves) {
       std::vector<Day> merged;

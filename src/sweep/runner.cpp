@@ -308,15 +308,6 @@ class Progress {
 }  // namespace
 }  // namespace sweep
 
-// What an --out folder holds: a sweep's own files (and temporary files of an interrupted
-// write) and anything else. A missing folder holds nothing; a path that is not a folder is an
-// IoError.
-struct SweepFolder {
-  bool has_manifest = false;
-  std::vector<fs::path> own;         // files a sweep writes
-  std::vector<std::string> foreign;  // names of other entries, sorted
-};
-
 // The lock file of an --out folder: held (flock) for as long as a sweep uses the folder.
 constexpr std::string_view kLockFile = ".qsweep.lock";
 
@@ -345,38 +336,33 @@ class FolderLock {
   int fd_ = -1;
 };
 
+// What an --out folder holds for a sweep: its results (or other files named like a sweep's),
+// temporary files of a killed write, and anything else. The lock file counts as none of them.
+struct SweepFolder {
+  bool has_manifest = false;
+  std::vector<fs::path> results;
+  std::vector<fs::path> temporaries;
+  std::vector<std::string> foreign;  // names, sorted
+};
+
 SweepFolder inspect_sweep_folder(const fs::path& out) {
   static constexpr std::string_view kOwnFiles[] = {"manifest.json", "journal.csv", "results.csv",
                                                    "curves.csv",    "sweep_summary.json", "report.html"};
+  FolderContents contents = output_folder_contents(out, kOwnFiles, kLockFile);
   SweepFolder folder;
-  std::error_code ec;
-  if (!fs::exists(out, ec)) return folder;
-  if (!fs::is_directory(out, ec))
-    throw IoError(fmt::format("{}: exists and is not a folder; choose another --out", out.string()));
-  for (const fs::directory_entry& entry : fs::directory_iterator(out, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name == kLockFile) continue;  // neither results nor foreign: kept across runs
-    const bool own_name = std::any_of(std::begin(kOwnFiles), std::end(kOwnFiles),
-                                      [&](std::string_view file) { return is_file_or_its_temporary(name, file); });
-    if (own_name && entry.is_regular_file(ec)) {
-      folder.own.push_back(entry.path());
-      folder.has_manifest = folder.has_manifest || name == "manifest.json";
-    } else {
-      folder.foreign.push_back(name);
-    }
+  folder.foreign = std::move(contents.others);
+  for (fs::path& file : contents.own) {
+    const std::string name = file.filename().string();
+    folder.has_manifest = folder.has_manifest || name == "manifest.json";
+    (name.front() == '.' ? folder.temporaries : folder.results).push_back(std::move(file));
   }
-  if (ec) throw IoError(fmt::format("{}: cannot list: {}", out.string(), ec.message()));
   // The manifest is written before anything else, so without it a sweep's folder holds only
   // temporary files: files named like results are someone else's.
-  if (!folder.has_manifest) {
-    std::erase_if(folder.own, [&](const fs::path& p) {
-      const std::string name = p.filename().string();
-      if (name.front() == '.') return false;
-      folder.foreign.push_back(name);
-      return true;
-    });
+  if (!folder.has_manifest && !folder.results.empty()) {
+    for (const fs::path& file : folder.results) folder.foreign.push_back(file.filename().string());
+    folder.results.clear();
+    std::sort(folder.foreign.begin(), folder.foreign.end());
   }
-  std::sort(folder.foreign.begin(), folder.foreign.end());
   return folder;
 }
 
@@ -461,13 +447,10 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const SweepFolder folder = inspect_sweep_folder(out);
   refuse_foreign(folder);
   // Temporary files alone (a run killed while writing) are no results: removed, then a fresh start.
-  const bool has_results = std::any_of(folder.own.begin(), folder.own.end(),
-                                       [](const fs::path& p) { return p.filename().string().front() != '.'; });
-  if (!has_results) {
-    for (const fs::path& file : folder.own) fs::remove(file, ec);
-  } else {
+  for (const fs::path& file : folder.temporaries) fs::remove(file, ec);
+  if (!folder.results.empty()) {
     if (options.overwrite) {
-      for (const fs::path& file : folder.own) {
+      for (const fs::path& file : folder.results) {
         fs::remove(file, ec);
         if (ec) throw IoError(fmt::format("{}: cannot remove: {}", file.string(), ec.message()));
       }
@@ -486,10 +469,10 @@ SweepSummary run_sweep(const SweepOptions& options) {
                                      "use --overwrite or another --out", out.string()));
     }
   }
-  // In place at once (a journal never exists without its manifest), forced to disk meanwhile:
-  // before the journal's first sync, so no synced result lacks a synced manifest.
-  // A resumed folder's manifest is replaced durably at once (a crash must not leave an empty
-  // one beside a journal on disk); a new folder's is synced on a thread while variants run.
+  // In place before the journal (a journal never exists without its manifest). A resumed
+  // folder's manifest is replaced durably at once (a crash must not leave an empty one beside a
+  // journal on disk); a new folder's is synced on a thread while variants run, before the
+  // journal's first sync, so no synced result lacks a synced manifest.
   const bool replacing_manifest = fs::exists(manifest_path, ec);
   write_file_atomic(manifest_path, manifest, /*sync=*/replacing_manifest);
   std::future<void> manifest_sync;

@@ -34,30 +34,28 @@ std::vector<std::string> split_csv(std::string_view line) {
   return out;
 }
 
+// The ',' (or the line's end) closing the CSV field that starts at `i`.
+std::size_t end_of_field(std::string_view line, std::size_t i) {
+  for (bool quoted = false; i < line.size() && (quoted || line[i] != ','); ++i)
+    if (line[i] == '"') quoted = !quoted;
+  return i;
+}
+
 // Field `col` (0-based) of a CSV line, unquoted; empty when the line has fewer fields.
 std::string field_at(std::string_view line, std::size_t col) {
-  auto end_of_field = [line](std::size_t i) {  // the ',' (or the line's end) closing the field at i
-    for (bool quoted = false; i < line.size() && (quoted || line[i] != ','); ++i)
-      if (line[i] == '"') quoted = !quoted;
-    return i;
-  };
   std::size_t start = 0;
   for (std::size_t c = 0; c < col; ++c) {
-    const std::size_t end = end_of_field(start);
+    const std::size_t end = end_of_field(line, start);
     if (end >= line.size()) return "";
     start = end + 1;
   }
-  return split_csv(line.substr(start, end_of_field(start) - start)).front();
+  return split_csv(line.substr(start, end_of_field(line, start) - start)).front();
 }
 
-// Fields in a CSV line (commas outside double quotes, plus one).
+// Fields in a CSV line.
 std::size_t field_count(std::string_view line) {
   std::size_t fields = 1;
-  bool quoted = false;
-  for (const char c : line) {
-    if (c == '"') quoted = !quoted;
-    fields += !quoted && c == ',';
-  }
+  for (std::size_t end = end_of_field(line, 0); end < line.size(); end = end_of_field(line, end + 1)) ++fields;
   return fields;
 }
 
