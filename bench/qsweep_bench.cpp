@@ -7,7 +7,8 @@
 //   BM_PrepareSession/<config> PreparedSession construction (calendar, price grid, schedule)
 //   BM_RunSession/<config>     run_session alone on a prepared session: the engine's cost
 //                              (asset-days/s and time per asset-day: assets x simulated days)
-//   BM_RunSessionEquityOnly/.. the same, recording only the equity curve (as sweeps do)
+//   BM_RunSessionEquityOnly/.. the same, recording only the equity curve (as sweeps do); also
+//                              on momentum_sweep, one variant of examples/momentum_sweep.toml
 //   BM_PrepareAndRun/<config>  a fresh PreparedSession + strategy + run_session
 //   BM_RunBacktest/<config>    run_backtest: load the data, run strategy and benchmark, statistics
 //   BM_StatisticsJson/<config> statistics.json's text (QSTrader's JSONStatistics document)
@@ -63,7 +64,9 @@ std::vector<std::string> data_tickers() {
   return tickers;
 }
 
+// "momentum_sweep" is the base config of examples/momentum_sweep.toml: one variant of the sweep.
 qsweep::Config load_example(const std::string& name) {
+  if (name == "momentum_sweep") return qsweep::load_config(kSourceDir / "examples" / "momentum_sweep.toml");
   return qsweep::load_config(kSourceDir / "examples" / "qstrader" / (name + ".toml"));
 }
 
@@ -246,7 +249,9 @@ void register_benchmarks(const fs::path& scratch_dir) {
     benchmark::RegisterBenchmark(("BM_RunSession/" + name).c_str(), run_session, name, qsweep::RecordOptions{})
         ->Unit(benchmark::kMicrosecond);
   }
-  for (const std::string& name : kConfigs) {
+  std::vector<std::string> equity_only_configs = kConfigs;
+  equity_only_configs.emplace_back("momentum_sweep");
+  for (const std::string& name : equity_only_configs) {
     benchmark::RegisterBenchmark(("BM_RunSessionEquityOnly/" + name).c_str(), run_session, name,
                                  qsweep::RecordOptions{false, false, false, false})
         ->Unit(benchmark::kMicrosecond);

@@ -26,7 +26,7 @@ Command add_backtest(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("backtest", "Run one backtest (and its benchmark) and write its results");
   cmd->add_option("config", opts->config, "Config file (TOML)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", opts->out, "Output folder (default: runs/<config name>)");
+  cmd->add_option("--out,-o", opts->out, "Output folder (default: runs/<config name>)")->check(kNonEmpty);
   cmd->add_option("--set", opts->overrides, "Override a config key, e.g. --set strategy.lookback=63")
       ->type_name("KEY=VALUE")->expected(1)->allow_extra_args(false)->take_all();
   cmd->add_option("--plugin", opts->plugins, "Load a strategy plug-in library first")

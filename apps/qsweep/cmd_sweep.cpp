@@ -23,7 +23,7 @@ Command add_sweep(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("sweep", "Run a parameter grid ([sweep] in the config) on all local cores");
   cmd->add_option("config", opts->config, "Config file (TOML) with a [sweep] table")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", opts->out, "Output folder (default: runs/<config name>-sweep)");
+  cmd->add_option("--out,-o", opts->out, "Output folder (default: runs/<config name>-sweep)")->check(kNonEmpty);
   cmd->add_option("--jobs,-j", opts->sweep.jobs, "Worker threads (default: every CPU this process may use)")
       ->check(CLI::Range(1u, 4096u));
   cmd->add_option("--keep-curves", opts->sweep.keep_curves, "Keep the equity curves of the top K variants")

@@ -10,6 +10,10 @@ namespace qsweep::cli {
 
 using Command = std::function<int()>;
 
+// Refuses an empty value ("--out ''" would otherwise silently mean the default folder).
+inline const CLI::Validator kNonEmpty(
+    [](std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); }, "", "NonEmpty");
+
 Command add_backtest(CLI::App& app);
 Command add_data(CLI::App& app);
 Command add_sweep(CLI::App& app);

@@ -2,6 +2,7 @@
 // documented exit codes (docs/cli.md).
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include <malloc.h>
@@ -37,6 +38,19 @@ int main(int argc, char** argv) {
   add(qsweep::cli::add_show);
   add(qsweep::cli::add_report);
 
+  // A first word that is neither a flag nor a command: CLI11 would only say that a command is
+  // required.
+  bool known = argc < 2 || argv[1][0] == '-';
+  std::string names;
+  for (const auto& [sub, command] : commands) {
+    known = known || sub->check_name(argv[1]);
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  if (!known) {
+    fmt::print(stderr, "qsweep: error: unknown command '{}' (commands: {})\nRun with --help for more information.\n",
+               argv[1], names);
+    return static_cast<int>(ExitCode::usage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

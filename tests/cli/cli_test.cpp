@@ -133,6 +133,19 @@ TEST(Cli, UsageErrorsExitWith2) {
   for (const std::string& args : cases) expect_failure(run_qsweep(args), kUsage, args);
 }
 
+TEST(Cli, UsageErrorsSayWhatIsWrong) {
+  RunResult r = run_qsweep("frobnicate");
+  expect_failure(r, kUsage, "unknown command");
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'frobnicate' (commands: backtest, data, sweep, show, report)"));
+
+  const fs::path config = write_config(config_text());
+  for (const std::string command : {"backtest", "sweep"}) {
+    r = run_qsweep(command + " " + quoted(config) + " --out ''");
+    expect_failure(r, kUsage, command + " --out ''");
+    EXPECT_THAT(r.err, HasSubstr("--out: must not be empty")) << command;
+  }
+}
+
 TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   const fs::path bad = write_config(config_text() + "colour = \"red\"\n");
   RunResult r = run_qsweep("backtest " + quoted(bad));
