@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -453,25 +454,43 @@ std::string report::summary_json(const BacktestRun& run, const RunRolling& rolli
   return w.take("\n");
 }
 
-std::string statistics_json(const BacktestRun& run) {
+namespace {
+
+// The "strategy" member of statistics.json: its curve statistics and target allocations (compact).
+std::string strategy_statistics_text(const BacktestRun& run) {
   JsonWriter w;
-  // At most about 40 bytes per [date, value] pair: 4 series per curve, one per strategy ticker.
-  const std::size_t strategy_points = run.strategy.result.dates.size();
-  w.reserve(40 * (strategy_points * (4 + run.strategy.result.tickers.size()) +
-                  (run.benchmark ? 4 * run.benchmark->result.dates.size() : 0)));
+  // At most about 40 bytes per [date, value] pair: 4 series, and one per ticker.
+  const SessionResult& r = run.strategy.result;
+  w.reserve(40 * r.dates.size() * (4 + r.tickers.size()));
+  const PairStarts starts(r.dates);
+  begin_qstrader_curve_statistics(w, run.strategy, starts);
+  w.key("target_allocations");
+  target_allocations(w, r, starts);
+  w.end_object();
+  return w.take();
+}
+
+// The "benchmark" member of statistics.json; `run` must have a benchmark.
+std::string benchmark_statistics_text(const BacktestRun& run) {
+  JsonWriter w;
+  w.reserve(40 * 4 * run.benchmark->result.dates.size());
+  begin_qstrader_curve_statistics(w, *run.benchmark, PairStarts(run.benchmark->result.dates));
+  w.end_object();
+  return w.take();
+}
+
+// statistics.json from the texts of its two sessions' members (benchmark_text unused without
+// a benchmark).
+std::string statistics_json(const BacktestRun& run, const std::string& strategy_text,
+                            const std::string& benchmark_text) {
+  JsonWriter w;
+  w.reserve(strategy_text.size() + benchmark_text.size() + 256);
   w.begin_object();
   w.key("strategy");
-  {
-    const PairStarts starts(run.strategy.result.dates);
-    begin_qstrader_curve_statistics(w, run.strategy, starts);
-    w.key("target_allocations");
-    target_allocations(w, run.strategy.result, starts);
-    w.end_object();
-  }
+  w.raw([&](std::string& out) { out.append(strategy_text); });
   if (run.benchmark) {
     w.key("benchmark");
-    begin_qstrader_curve_statistics(w, *run.benchmark, PairStarts(run.benchmark->result.dates));
-    w.end_object();
+    w.raw([&](std::string& out) { out.append(benchmark_text); });
   }
   w.field("strategy_id", run.config.name);
   w.field("strategy_name", run.config.name);
@@ -481,6 +500,12 @@ std::string statistics_json(const BacktestRun& run) {
   }
   w.end_object();
   return w.take("\n");
+}
+
+}  // namespace
+
+std::string statistics_json(const BacktestRun& run) {
+  return statistics_json(run, strategy_statistics_text(run), run.benchmark ? benchmark_statistics_text(run) : "");
 }
 
 std::string summary_table(const BacktestRun& run) {
@@ -558,10 +583,17 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
   check_replaceable(out_dir);
   // The folder rename is the commit point: its files need no temporary names or fsync of their own.
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
-    // Three independent groups of files, written side by side. report.html is rendered from
-    // the values summary.json holds, as `qsweep report` would render the folder.
+    // Independent tasks, the longest first, on every CPU. report.html is rendered from the
+    // values summary.json holds, as `qsweep report` would render the folder, so the two are one
+    // task. statistics.json's sessions are two tasks: the one that finishes last writes the file.
     bool report_written = false;
-    const std::vector<std::function<void()>> tasks = {
+    std::string strategy_statistics, benchmark_statistics;
+    std::atomic<int> statistics_parts_left{run.benchmark ? 2 : 1};
+    auto statistics_part_done = [&] {
+      if (--statistics_parts_left == 0)
+        write_new_file(dir / "statistics.json", statistics_json(run, strategy_statistics, benchmark_statistics));
+    };
+    std::vector<std::function<void()>> tasks = {
         [&] {
           const report::RunRolling rolling = report::rolling_of(run);
           const std::string summary = report::summary_json(run, rolling);
@@ -571,17 +603,22 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
             report_written = true;
           }
         },
-        [&] { write_new_file(dir / "statistics.json", statistics_json(run)); },
         [&] {
-          write_new_file(dir / "equity.csv", equity_csv(run.strategy.result));
-          write_new_file(dir / "fills.csv", fills_csv(run.strategy.result));
-          write_new_file(dir / "positions.csv", positions_csv(run.strategy.result));
-          if (run.benchmark) {
-            write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result));
-            write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result));
-          }
-          write_new_file(dir / "weights.csv", weights_csv(run.strategy.result));
-        }};
+          strategy_statistics = strategy_statistics_text(run);
+          statistics_part_done();
+        },
+        [&] { write_new_file(dir / "equity.csv", equity_csv(run.strategy.result)); },
+        [&] { write_new_file(dir / "positions.csv", positions_csv(run.strategy.result)); },
+        [&] { write_new_file(dir / "fills.csv", fills_csv(run.strategy.result)); },
+        [&] { write_new_file(dir / "weights.csv", weights_csv(run.strategy.result)); }};
+    if (run.benchmark) {
+      tasks.insert(tasks.begin() + 2, [&] {
+        benchmark_statistics = benchmark_statistics_text(run);
+        statistics_part_done();
+      });
+      tasks.insert(tasks.begin() + 4, [&] { write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result)); });
+      tasks.emplace_back([&] { write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result)); });
+    }
     run_tasks(tasks, available_cpus());
     if (!report_written) write_backtest_report(dir, /*sync=*/false);  // reads the files above
   });
