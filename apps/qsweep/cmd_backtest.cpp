@@ -30,7 +30,7 @@ Command add_backtest(CLI::App& app) {
   cmd->add_option("--set", opts->overrides, "Override a config key, e.g. --set strategy.lookback=63")
       ->type_name("KEY=VALUE")->expected(1)->allow_extra_args(false)->take_all();
   cmd->add_option("--plugin", opts->plugins, "Load a strategy plug-in library first")
-      ->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all();
+      ->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all()->check(kNonEmpty);
   cmd->add_flag("--json", opts->json, "Print summary.json to stdout instead of the table");
   cmd->add_flag("--quiet,-q", opts->quiet, "Print nothing on success");
   return [opts] {

@@ -31,13 +31,13 @@ Command add_sweep(CLI::App& app) {
       ->check(CLI::Range(0u, 100000000u));
   cmd->add_option("--set", opts->sweep.overrides, "Override a config key before the grid, e.g. --set backtest.mode=qstrader")
       ->type_name("KEY=VALUE")->expected(1)->allow_extra_args(false)->take_all();
-  cmd->add_option("--heatmap", opts->heatmap, "Two swept keys for the report heatmap: a,b");
+  cmd->add_option("--heatmap", opts->heatmap, "Two swept keys for the report heatmap: a,b")->check(kNonEmpty);
   cmd->add_option("--plugin", opts->plugins, "Load a strategy plug-in library first")
-      ->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all();
-  cmd->add_flag("--resume", opts->sweep.resume, "Continue a sweep in --out, skipping finished variants");
-  cmd->add_flag("--overwrite", opts->sweep.overwrite, "Discard results already in --out");
+      ->type_name("PATH")->expected(1)->allow_extra_args(false)->take_all()->check(kNonEmpty);
+  CLI::Option* resume = cmd->add_flag("--resume", opts->sweep.resume, "Continue a sweep in --out, skipping finished variants");
+  cmd->add_flag("--overwrite", opts->sweep.overwrite, "Discard results already in --out")->excludes(resume);
   cmd->add_flag("--skip-invalid", opts->sweep.skip_invalid, "List and skip invalid variants instead of failing");
-  cmd->add_flag("--quiet,-q", opts->quiet, "No progress output");
+  cmd->add_flag("--quiet,-q", opts->quiet, "Print nothing on success (warnings still go to stderr)");
   return [opts] {
     for (const std::string& plugin : opts->plugins) load_strategy_plugin(plugin);
     SweepOptions options = opts->sweep;
@@ -65,7 +65,7 @@ Command add_sweep(CLI::App& app) {
     }
     if (!opts->quiet) fmt::print("{}", s.overfitting);
     for (const std::string& warning : s.overfitting_warnings) fmt::print(stderr, "qsweep: warning: {}\n", warning);
-    fmt::print("report: {}\n", (s.out_dir / "report.html").string());
+    if (!opts->quiet) fmt::print("report: {}\n", (s.out_dir / "report.html").string());
     return 0;
   };
 }
@@ -80,7 +80,7 @@ Command add_show(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("show", "Print the ranking of a finished sweep");
   cmd->add_option("dir", opts->dir, "Sweep output folder")->required();
   cmd->add_option("--top,-n", opts->top, "How many variants")->default_val(10)->check(CLI::Range(0u, 100000000u));
-  cmd->add_option("--rank-by", opts->rank_by, "Statistic to rank by (default: the sweep's rank_by)");
+  cmd->add_option("--rank-by", opts->rank_by, "Statistic to rank by (default: the sweep's rank_by)")->check(kNonEmpty);
   return [opts] {
     fmt::print("{}", format_ranking(opts->dir, opts->top, opts->rank_by));
     return 0;

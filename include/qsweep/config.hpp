@@ -66,6 +66,9 @@ class StrategyParams {
   void check_all_used() const;
   // An InputError for a bad value of `name`, with the config file and key path in the message.
   [[noreturn]] void fail(const std::string& name, const std::string& message) const;
+  // fail() for one entry of a table parameter (the `SPY` of `weights`), located at the entry:
+  // it may come from --set while the table is in the file.
+  [[noreturn]] void fail_entry(const std::string& name, const std::string& entry, const std::string& message) const;
 
  private:
   const ParamValue& require(const std::string& name) const;

@@ -44,6 +44,13 @@ void StrategyParams::fail(const std::string& name, const std::string& message) c
   throw InputError(fmt::format("{}: {}.{}: {}", where, key_prefix_, name, message));
 }
 
+void StrategyParams::fail_entry(const std::string& name, const std::string& entry, const std::string& message) const {
+  auto located = locations_.find(name + "." + entry);
+  if (located == locations_.end()) located = locations_.find(name);
+  const std::string& where = located != locations_.end() ? located->second : origin_;
+  throw InputError(fmt::format("{}: {}.{}: {}", where, key_prefix_, name, message));
+}
+
 bool StrategyParams::has(const std::string& name) const {
   used_[name] = true;
   return values_.count(name) != 0;
@@ -292,8 +299,16 @@ void read_fees(TableReader& reader, FeeConfig& fees) {
       if (*v < 0.0 || *v > 1.0) reader.fail(*reader.node(key), key, "must be a fraction within [0, 1]");
       (std::string_view(key) == "commission" ? fees.commission : fees.tax) = *v;
       if (fees.model == FeeModelKind::zero && *v != 0.0)
-        reader.fail(*reader.node(key), key, "is set but fees.model is \"zero\" (use model = \"percent\")");
+        reader.fail(*reader.node(key), key,
+                    fmt::format("is set but {} is \"zero\" (use model = \"percent\")", reader.key_path("model")));
     }
+  }
+  // Fees of the whole traded value or more would turn every long-only target negative.
+  if (fees.commission + fees.tax >= 1.0) {
+    const char* key = reader.node("tax") != nullptr ? "tax" : "commission";
+    reader.fail(*reader.node(key), key,
+                fmt::format("commission + tax = {} is 100% of the traded value or more; each is a fraction "
+                            "(0.001 = 0.1%)", fees.commission + fees.tax));
   }
   reader.check_unknown();
 }
@@ -312,7 +327,10 @@ ParamValue to_param(const toml::node& node, std::string_view prefix, std::string
     items.reserve(arr->size());
     for (const auto& item : *arr) {
       const auto* s = item.as_string();
-      if (!s) throw bad("expected an array of strings");
+      if (!s)
+        throw bad(fmt::format("an array holding {}: arrays hold ticker strings (assets = [\"SPY\", \"AGG\"]); "
+                              "weights are a table (weights = {{ SPY = 0.6, AGG = 0.4 }})",
+                              type_name(item)));
       items.push_back(s->get());
     }
     return items;
@@ -327,7 +345,7 @@ ParamValue to_param(const toml::node& node, std::string_view prefix, std::string
       double w = 0.0;
       if (auto d = v.value_exact<double>()) w = *d;
       else if (auto i = v.value_exact<std::int64_t>()) w = static_cast<double>(*i);
-      else throw bad_entry("expected a number");
+      else throw bad_entry("expected a number (a table parameter maps tickers to numbers, as weights = { SPY = 0.6 })");
       if (!std::isfinite(w)) throw bad_entry("must be finite");
       weights.emplace_back(std::string(k.str()), w);
     }
@@ -347,6 +365,11 @@ StrategyParams read_strategy(const toml::table& table, const std::string& prefix
     if (skip.count(key)) continue;
     // Messages fall back to the file name: only a more precise location is recorded.
     if (v.source().path != nullptr || origin.parsed) locations.emplace(key, where(origin, v));
+    if (const toml::table* entries = v.as_table()) {  // each entry's own location ("weights.SPY")
+      for (const auto& [entry, value] : *entries)
+        if (value.source().path != nullptr || origin.parsed)
+          locations.emplace(fmt::format("{}.{}", key, entry.str()), where(origin, value));
+    }
     if (key == "kind") {
       auto s = v.value_exact<std::string>();
       if (!s) throw InputError(fmt::format("{}: {}.kind: expected a string", where(origin, v), prefix));

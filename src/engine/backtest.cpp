@@ -42,7 +42,7 @@ std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfi
   if (session.long_only && session.strategy.kind() == "fixed_weights") {
     for (const auto& [ticker, weight] : session.strategy.get_weights("weights")) {
       if (weight < 0.0)
-        session.strategy.fail("weights", fmt::format("{} = {} is negative in a long-only session (set long_only = "
+        session.strategy.fail_entry("weights", ticker, fmt::format("{} = {} is negative in a long-only session (set long_only = "
                                                      "false for long/short)",
                                                      ticker, weight));
     }

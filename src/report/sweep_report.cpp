@@ -253,9 +253,9 @@ Metric metric_info(const std::string& key) {
       {"sortino", "Sortino ratio", Format::number, 2, false},
       {"calmar", "Calmar ratio", Format::number, 2, false},
       {"cagr", "CAGR", Format::percent, 2, false},
-      {"total_return", "Total return", Format::percent, 1, false},
-      {"annual_volatility", "Volatility", Format::percent, 1, false},
-      {"max_drawdown", "Max drawdown", Format::percent, 1, true},
+      {"total_return", "Total return", Format::percent, 2, false},
+      {"annual_volatility", "Volatility", Format::percent, 2, false},
+      {"max_drawdown", "Max drawdown", Format::percent, 2, true},
       {"max_drawdown_duration", "Longest drawdown (days)", Format::integer, 0, false},
       {"final_equity", "Final equity", Format::money, 0, false},
       {"fills", "Fills", Format::integer, 0, false},
@@ -1111,6 +1111,16 @@ void write_sweep_report(const fs::path& sweep_dir, bool sync) {
 }
 
 namespace report {
+
+SweepGrid read_sweep_grid(const fs::path& manifest_path) {
+  const Manifest m = read_manifest(manifest_path);
+  SweepGrid grid;
+  for (const Dimension& d : m.dims) grid.keys.push_back(d.key);
+  grid.size = m.grid_size;
+  const JsonDoc doc = JsonDoc::load(manifest_path);
+  grid.rank_by = doc.optional_string(doc.root, "", "rank_by").value_or("sharpe");
+  return grid;
+}
 
 void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync, unsigned threads) {
   check_sweep_dir(sweep_dir);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,5 +26,15 @@ struct SweepCurves {
 // reads back, so the summary file need not exist yet. Builds the panels on up to `threads` threads.
 void write_sweep_report(const std::filesystem::path& sweep_dir, nlohmann::json summary, SweepCurves curves,
                         bool sync, unsigned threads);
+
+// The grid of a sweep folder's manifest.json, checked as the report reads it (InputError naming
+// the file and key): the swept keys in grid order, the number of variants in the grid, and
+// rank_by ("sharpe" when absent).
+struct SweepGrid {
+  std::vector<std::string> keys;
+  std::uint64_t size = 1;
+  std::string rank_by;
+};
+SweepGrid read_sweep_grid(const std::filesystem::path& manifest_path);
 
 }  // namespace qsweep::report

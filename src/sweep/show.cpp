@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -9,6 +11,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/sweep.hpp"
+#include "report/sweep_report.hpp"
 #include "sweep/results_table.hpp"
 #include "sweep/sweep_internal.hpp"
 
@@ -59,30 +62,31 @@ std::size_t field_count(std::string_view line) {
   return fields;
 }
 
+// A finite number; nullopt otherwise ("nan" and "inf" included: results.csv never holds them).
 std::optional<double> number(const std::string& s) {
   double v = 0;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size()) return std::nullopt;
+  if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;
 }
 
 }  // namespace
 
 std::string format_ranking(const fs::path& dir, std::size_t top, const std::string& rank_by_arg) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw IoError(fmt::format("{}: no such sweep output folder", dir.string()));
   const fs::path results = dir / "results.csv";
-  if (!fs::exists(results))
-    throw InputError(fmt::format("{}: no results.csv (is the sweep finished? resume it with qsweep sweep --resume)",
-                                 dir.string()));
+  if (!fs::exists(results, ec))
+    throw IoError(fmt::format("{}: no results.csv (is the sweep finished? resume it with qsweep sweep --resume)",
+                              dir.string()));
   if (!rank_by_arg.empty() && !sweep::is_result_column(rank_by_arg))
     throw UsageError(fmt::format("--rank-by: '{}' is not a statistic (one of: {})", rank_by_arg, sweep::result_column_list()));
-  std::string rank_by = rank_by_arg;
-  std::vector<std::string> swept;
-  {
-    const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"), nullptr, false);
-    if (manifest.is_discarded()) throw InputError(fmt::format("{}: not valid JSON", (dir / "manifest.json").string()));
-    if (rank_by.empty()) rank_by = manifest.value("rank_by", "sharpe");
-    for (const auto& d : manifest.at("grid")) swept.push_back(d.at("key").get<std::string>());
-  }
+  const fs::path manifest = dir / "manifest.json";
+  const report::SweepGrid grid = report::read_sweep_grid(manifest);
+  const std::vector<std::string>& swept = grid.keys;
+  if (rank_by_arg.empty() && !sweep::is_result_column(grid.rank_by))
+    throw InputError(fmt::format("{}: \"rank_by\": '{}' is not a statistic", manifest.string(), grid.rank_by));
+  const std::string rank_by = rank_by_arg.empty() ? grid.rank_by : rank_by_arg;
   const std::string text = read_file(results);
   std::vector<std::string_view> lines;
   for (std::size_t pos = 0; pos < text.size();) {
@@ -97,6 +101,10 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   const auto col = std::find(header.begin(), header.end(), rank_by);
   if (col == header.end()) throw InputError(fmt::format("{}: no column '{}'", results.string(), rank_by));
   const std::size_t rank_col = static_cast<std::size_t>(col - header.begin());
+  const auto id_col_at = std::find(header.begin(), header.end(), "id");
+  if (id_col_at == header.end()) throw InputError(fmt::format("{}: no column 'id'", results.string()));
+  const std::size_t id_col = static_cast<std::size_t>(id_col_at - header.begin());
+  std::vector<bool> seen(static_cast<std::size_t>(std::min<std::uint64_t>(grid.size, 100000000)));
   // Ranked by the one column; only the rows shown are split in full. Every row must have the
   // header's fields and a number (or nothing: undefined) in that column.
   std::vector<std::pair<std::optional<double>, std::string_view>> ranked;
@@ -104,10 +112,18 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     if (field_count(lines[i]) != header.size())
       throw InputError(fmt::format("{}:{}: expected {} fields, found {}", results.string(), i + 1, header.size(),
                                    field_count(lines[i])));
+    const std::string id_text = field_at(lines[i], id_col);
+    std::uint64_t id = 0;
+    const auto [id_end, id_ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (id_text.empty() || id_ec != std::errc{} || id_end != id_text.data() + id_text.size() || id >= seen.size())
+      throw InputError(fmt::format("{}:{}: column 'id': '{}' is not a variant id of the grid in manifest.json (0 to {})",
+                                   results.string(), i + 1, id_text, grid.size - 1));
+    if (seen[id]) throw InputError(fmt::format("{}:{}: variant id {} appears twice", results.string(), i + 1, id));
+    seen[id] = true;
     const std::string value = field_at(lines[i], rank_col);
     const std::optional<double> key = number(value);
     if (!key && !value.empty())
-      throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a number", results.string(), i + 1, rank_by, value));
+      throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a finite number", results.string(), i + 1, rank_by, value));
     ranked.emplace_back(key, lines[i]);
   }
   const bool higher = higher_is_better(rank_by);
@@ -136,7 +152,10 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     if (name == "id" || c <= swept.size()) return v;
     const auto x = number(v);
     if (!x) return "n/a";
-    if (name == "cagr" || name == "max_drawdown" || name == "total_return") return fmt::format("{:.2f}%", *x * 100.0);
+    if (name == "cagr" || name == "max_drawdown" || name == "total_return" || name == "annual_volatility")
+      return fmt::format("{:.2f}%", *x * 100.0);
+    if (name == "max_drawdown_duration" || name == "fills") return fmt::format("{:.0f}", *x);
+    if (name == "final_equity") return fmt::format("{:.2f}", *x);
     return fmt::format("{:.3f}", *x);
   };
   std::vector<std::size_t> width(shown.size());

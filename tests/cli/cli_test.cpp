@@ -127,6 +127,12 @@ TEST(Cli, UsageErrorsExitWith2) {
       "backtest " + quoted(config) + " --set backtest..start=1",
       "backtest " + quoted(config) + " --set backtest.start.day=1",  // 'start' is not a table
       "backtest " + quoted(config.parent_path() / "missing.toml"),   // CONFIG does not exist
+      "sweep " + quoted(config) + " --resume --overwrite",  // exclusive
+      "sweep " + quoted(config) + " --overwrite --resume",
+      "sweep " + quoted(config) + " --heatmap ''",       // empty values
+      "sweep " + quoted(config) + " --plugin ''",
+      "backtest " + quoted(config) + " --plugin ''",
+      "show . --rank-by ''",
       "data",                                          // missing `check`
       "data check",                                    // missing DIR
   };
@@ -157,10 +163,17 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   expect_failure(r, kInput, "bad --set value");
   EXPECT_THAT(r.err, HasSubstr(good.string() + " (--set): backtest.initial_cash: must be positive"));
 
-  // Known before anything runs: a fixed negative weight in a long-only session (line 8: [strategy]'s weights).
+  // Known before anything runs: a fixed negative weight in a long-only session, located where it
+  // was written: on the command line, or in the file (line 8: [strategy]'s weights).
   r = run_qsweep("backtest " + quoted(good) + " --set strategy.weights.SPY=-0.6");
   expect_failure(r, kInput, "negative fixed weight, long only");
-  EXPECT_THAT(r.err, HasSubstr(good.string() + ":8: strategy.weights: SPY = -0.6 is negative in a long-only session"));
+  EXPECT_THAT(r.err, HasSubstr(good.string() + " (--set): strategy.weights: SPY = -0.6 is negative in a long-only session"));
+  std::string negative_text = config_text();
+  negative_text.replace(negative_text.find("SPY = 0.6"), 9, "SPY = -0.6");
+  const fs::path negative = write_config(negative_text);
+  r = run_qsweep("backtest " + quoted(negative));
+  expect_failure(r, kInput, "negative fixed weight in the file");
+  EXPECT_THAT(r.err, HasSubstr(negative.string() + ":8: strategy.weights: SPY = -0.6 is negative in a long-only session"));
   EXPECT_EQ(run_qsweep("backtest " + quoted(good) + " -q --out " + quoted(fresh_temp_dir("cli") / "ls") +
                        " --set strategy.weights.SPY=-0.6 --set backtest.long_only=false")
                 .exit_code,

@@ -43,7 +43,7 @@ class SweepCli : public ::testing::Test {
 TEST_F(SweepCli, WritesResultsInIdOrderWithParametersAndStatistics) {
   const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("report: "), std::string::npos);
+  EXPECT_EQ(r.out, "");  // --quiet: nothing on success
   const CsvTable results = read_csv(work_ / "out/results.csv");
   ASSERT_EQ(results.rows.size(), 6u);
   EXPECT_EQ(results.header[0], "id");
@@ -303,7 +303,11 @@ TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
   std::string rank, id;
   line >> rank >> id;
   EXPECT_EQ(id, results.rows[best][0]) << shown.out;
-  EXPECT_EQ(run_qsweep("show '" + (work_ / "nothing").string() + "'").exit_code, 3);
+  const RunResult missing = run_qsweep("show '" + (work_ / "nothing").string() + "'");
+  EXPECT_EQ(missing.exit_code, 4);  // as `qsweep report`: a folder that cannot be read
+  EXPECT_NE(missing.err.find("no such sweep output folder"), std::string::npos) << missing.err;
+  fs::create_directories(work_ / "empty");
+  EXPECT_EQ(run_qsweep("show '" + (work_ / "empty").string() + "'").exit_code, 4);
 }
 
 TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
@@ -336,7 +340,45 @@ TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
   for (std::size_t c = 0; c < table.column("sharpe"); ++c) at = bad_number.find(',', at) + 1;
   bad_number.replace(at, bad_number.find(',', at) - at, "abc");
   write_text(csv, bad_number);
-  expect_error("", 3, csv.string() + ":2: column 'sharpe': 'abc' is not a number");
+  expect_error("", 3, csv.string() + ":2: column 'sharpe': 'abc' is not a finite number");
+  // Non-finite numbers and ids outside the grid or repeated, as `qsweep report` refuses them.
+  for (const char* value : {"nan", "inf", "-inf"}) {
+    std::string text = results;
+    text.replace(at, text.find(',', at) - at, value);
+    write_text(csv, text);
+    expect_error("", 3, csv.string() + ":2: column 'sharpe': '" + value + "' is not a finite number");
+  }
+  std::string bad_id = results;
+  bad_id.replace(row2, bad_id.find(',', row2) - row2, "99999");
+  write_text(csv, bad_id);
+  expect_error("", 3, csv.string() + ":2: column 'id': '99999' is not a variant id of the grid in manifest.json (0 to 5)");
+  std::string twice = results;
+  const std::size_t row3 = twice.find('\n', row2) + 1;
+  twice.replace(row3, twice.find(',', row3) - row3, twice.substr(row2, twice.find(',', row2) - row2));
+  write_text(csv, twice);
+  expect_error("", 3, csv.string() + ":3: variant id 0 appears twice");
+  write_text(csv, results);
+
+  // A damaged manifest.json is bad input naming the file and key, never an internal error.
+  const fs::path manifest = out / "manifest.json";
+  const std::string manifest_text = slurp(manifest);
+  const std::vector<std::pair<std::string, std::string>> damaged = {
+      {"[]", "expected a JSON object"},
+      {"null", "expected a JSON object"},
+      {"{}", "no \"grid\""},
+      {"{\"grid\": []}", "\"config\": missing"},
+      {"{\"config\": \"c.toml\", \"grid\": 5}", "\"grid\": expected an array"},
+      {"{\"config\": \"c.toml\", \"grid\": [{}]}", "\"grid.key\": missing"},
+      {"{\"config\": \"c.toml\", \"grid\": [{\"key\": 3, \"values\": [\"1\"]}]}", "\"grid.key\": expected a string"},
+      {"{\"config\": \"c.toml\", \"grid\": [{\"key\": \"a\", \"values\": [\"1\"]}], \"rank_by\": 5}", "\"rank_by\": expected a string"},
+      {"{\"config\": \"c.toml\", \"grid\": [{\"key\": \"a\", \"values\": [\"1\"]}], \"rank_by\": \"bogus\"}", "\"rank_by\": 'bogus' is not a statistic"},
+  };
+  for (const auto& [text, message] : damaged) {
+    write_text(manifest, text);
+    expect_error("", 3, manifest.string() + ": " + message);
+  }
+  write_text(manifest, manifest_text);
+  EXPECT_EQ(run_qsweep(show).exit_code, 0);
 }
 
 // Data is loaded for exactly the assets the valid variants trade, whether or not the base config

@@ -205,7 +205,7 @@ top_n = 2
 TEST(Config, BoundaryValuesAreAccepted) {
   const Config c = load(kMinimal, {"backtest.cash_buffer=0", "backtest.end=\"2020-01-01\"",
                                    "backtest.burn_in=\"2020-01-01\"", "fees.model=\"percent\"",
-                                   "fees.commission=0", "fees.tax=1"});
+                                   "fees.commission=0", "fees.tax=0.999"});
   EXPECT_EQ(c.strategy.end, c.strategy.start);
   EXPECT_EQ(c.strategy.burn_in, c.strategy.start);
   EXPECT_EQ(load(kMinimal, {"backtest.cash_buffer=1"}).strategy.cash_buffer, 1.0);
@@ -339,6 +339,24 @@ TEST(Config, BadFeesNameTheKeyAndLine) {
               HasSubstr("fees.commission: is set but fees.model is \"zero\""));
   EXPECT_THAT(error_of(kMinimal + "[benchmark]\nweights = {SPY = 1.0}\n[benchmark.fees]\nmodel = \"flat\"\n"),
               HasSubstr("benchmark.fees.model: 'flat'"));
+  // The benchmark's own fee model is named, not the strategy's.
+  EXPECT_THAT(error_of(kMinimal + "[benchmark]\nweights = {SPY = 1.0}\n[benchmark.fees]\ncommission = 0.01\n"),
+              HasSubstr("benchmark.fees.commission: is set but benchmark.fees.model is \"zero\""));
+  // Fees of the whole traded value or more would make long-only targets negative.
+  const std::string whole = kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 0.6\ntax = 0.4\n";
+  EXPECT_THAT(error_of(whole), HasSubstr(fmt::format("cfg.toml:{}: fees.tax: commission + tax = 1 is 100% of the "
+                                                     "traded value or more", line_of(whole, "tax"))));
+  EXPECT_THAT(error_of(kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 1\n"),
+              HasSubstr("fees.commission: commission + tax = 1 is 100%"));
+  EXPECT_THAT(error_of(kMinimal, {"fees.model=\"percent\"", "fees.commission=0.5", "fees.tax=0.5"}),
+              HasSubstr("cfg.toml (--set): fees.tax: commission + tax = 1"));
+}
+
+TEST(Config, StrategyValueTypesSayWhatIsExpected) {
+  EXPECT_THAT(error_of(kMinimal, {"strategy.weights=[1, 2]"}),
+              HasSubstr("strategy.weights: an array holding an integer: arrays hold ticker strings"));
+  EXPECT_THAT(error_of(kMinimal, {"strategy.weights={SPY = \"a\"}"}),
+              HasSubstr("strategy.weights: SPY: expected a number (a table parameter maps tickers to numbers"));
 }
 
 TEST(Config, WrongTypesInOtherTablesNameKeyAndLine) {

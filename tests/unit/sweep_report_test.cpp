@@ -299,9 +299,9 @@ TEST_F(SweepReport, EscapesParameterStrings) {
 TEST_F(SweepReport, PercentFormattingInTheRanking) {
   const std::string ranking =
       section(render(folder("sweep-report-rank", three_dimensions())), "panel-ranking");
-  EXPECT_NE(ranking.find("<td>12.3%</td>"), std::string::npos) << ranking;         // total_return 0.1234
-  EXPECT_NE(ranking.find("<td class=\"neg\">-25.0%</td>"), std::string::npos);     // max_drawdown as a loss
-  EXPECT_NE(ranking.find("<td>12.0%</td>"), std::string::npos);                    // volatility
+  EXPECT_NE(ranking.find("<td>12.34%</td>"), std::string::npos) << ranking;         // total_return 0.1234
+  EXPECT_NE(ranking.find("<td class=\"neg\">-25.00%</td>"), std::string::npos);     // max_drawdown as a loss
+  EXPECT_NE(ranking.find("<td>12.00%</td>"), std::string::npos);                    // volatility
   EXPECT_NE(ranking.find("<td class=\"key\">1.00</td>"), std::string::npos);       // Sharpe of id 6
   EXPECT_NE(ranking.find("<td class=\"param text\">hi</td>"), std::string::npos);  // string without quotes
 }
