@@ -32,6 +32,17 @@ std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfi
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
   const std::vector<std::string> assets = strategy->assets();
   for (const std::string& ticker : assets) {
+    // A ticker names <TICKER>.csv in data.dir and a column of the output CSV files.
+    const bool usable = !ticker.empty() && ticker != "." && ticker != ".." &&
+                        std::none_of(ticker.begin(), ticker.end(), [](char c) {
+                          const auto u = static_cast<unsigned char>(c);
+                          return u < 0x20 || u == 0x7f || c == '/' || c == '\\' || c == ',' || c == '"';
+                        });
+    if (!usable) {
+      throw InputError(fmt::format("{}: {}: '{}' is not a usable ticker: it names <TICKER>.csv in data.dir and a CSV "
+                                   "column, so it cannot hold / \\ , \" or control characters",
+                                   config.path.string(), session.strategy.key_prefix(), ticker));
+    }
     auto file = [&] { return config.data_dir / (ticker + ".csv"); };
     if (index ? !index->contains(ticker) : !fs::exists(file())) {
       throw InputError(fmt::format("{}: {}: asset '{}' has no data file {}", config.path.string(),

@@ -137,6 +137,10 @@ PreparedSession::PreparedSession(const MarketData& data, const SessionConfig& co
 
   // Burn-in: QSTrader compares event times with the burn-in day's open (14:30).
   burn_in_index_ = config.burn_in ? first_index_at_or_after(days_, *config.burn_in) : 0;
+  if (burn_in_index_ >= n_days) {
+    throw InputError(fmt::format("{}: no trading day between burn_in {} and end {}: the session would record nothing",
+                                 config.label, format_date(*config.burn_in), format_date(config.end)));
+  }
 
   // Rebalance schedule.
   auto add_close = [&](std::size_t t) {

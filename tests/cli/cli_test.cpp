@@ -191,10 +191,25 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   r = run_qsweep("backtest " + quoted(good) + " --set 'strategy.weights={SPY=0.5,XYZ=0.5}'");
   expect_failure(r, kInput, "asset without data");
   EXPECT_THAT(r.err, HasSubstr("'XYZ'"));
+  // Tickers name files in data.dir and CSV columns: no paths out of it, no commas or quotes.
+  for (const char* ticker : {"../synthetic/SPY", "X,Y", "A\\\"B", ".."}) {
+    r = run_qsweep("backtest " + quoted(good) + " --set 'strategy.weights={SPY=0.5,\"" + ticker + "\"=0.5}'");
+    expect_failure(r, kInput, std::string("unusable ticker ") + ticker);
+    EXPECT_THAT(r.err, HasSubstr("is not a usable ticker")) << ticker;
+  }
 
   r = run_qsweep("backtest " + quoted(good) + " --set backtest.start=2030-01-02 --set backtest.end=2030-12-31");
   expect_failure(r, kInput, "no data in range");
   EXPECT_THAT(r.err, HasSubstr("no bars between 2030-01-02 and 2030-12-31"));
+
+  // A burn-in on the last days with no trading day after it would record nothing (2019-12-29 is
+  // a Sunday), in either mode.
+  for (const char* mode : {"strict", "qstrader"}) {
+    r = run_qsweep("backtest " + quoted(good) + " --set backtest.end=2019-12-29 --set backtest.burn_in=2019-12-28" +
+                   " --set backtest.mode=" + mode + " --out " + quoted(fresh_temp_dir("cli") / "empty"));
+    expect_failure(r, kInput, std::string("nothing after burn-in, ") + mode);
+    EXPECT_THAT(r.err, HasSubstr("strategy: no trading day between burn_in 2019-12-28 and end 2019-12-29"));
+  }
 }
 
 TEST(Cli, BadDataExitsWith3AndNamesFileLineAndColumn) {
