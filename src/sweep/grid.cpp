@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -10,6 +12,7 @@
 #include "config/config_toml.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/sweep.hpp"
+#include "sweep/results_table.hpp"
 #include "sweep/sweep_internal.hpp"
 
 namespace fs = std::filesystem;
@@ -64,15 +67,64 @@ bool higher_is_better(const std::string& statistic) {
 
 namespace sweep {
 
+// toml++'s text of a scalar (strings double-quoted and escaped).
+std::string formatted(const toml::node& node) {
+  std::ostringstream out;
+  node.visit([&](const auto& v) { out << toml::toml_formatter(v, toml::format_flags::none); });
+  return out.str();
+}
+
+// Arrays and inline tables are laid out as toml++ lays them out, with every float inside in its
+// shortest form too (toml++ would write 0.4 as 0.40000000000000002).
 std::string toml_text(const toml::node& node) {
   if (auto d = node.value_exact<double>()) {
     std::string s = fmt::format("{}", *d);
     if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // keep it a TOML float
     return s;
   }
-  std::ostringstream out;
-  node.visit([&](const auto& v) { out << toml::toml_formatter(v, toml::format_flags::none); });
-  return out.str();
+  if (const toml::array* array = node.as_array()) {
+    if (array->empty()) return "[]";
+    std::string out = "[ ";
+    for (std::size_t i = 0; i < array->size(); ++i) out += (i ? ", " : "") + toml_text(*array->get(i));
+    return out + " ]";
+  }
+  if (const toml::table* table = node.as_table()) {
+    if (table->empty()) return "{}";
+    std::string out = "{ ";
+    bool first = true;
+    for (const auto& [key, value] : *table) {
+      const std::string_view k = key.str();
+      const bool bare = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+      });
+      out += (first ? "" : ", ") + (bare ? std::string(k) : formatted(toml::value<std::string>(std::string(k)))) +
+             " = " + toml_text(value);
+      first = false;
+    }
+    return out + " }";
+  }
+  return formatted(node);
+}
+
+// Equal for two value texts of `key` that configure the same thing: numbers by value (0 and
+// 0.0), weekdays in any case ("wed" and "WED"); other texts as written.
+std::string same_value_key(std::string_view key, const std::string& text) {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  std::int64_t whole = 0;
+  if (const auto [at, ec] = std::from_chars(begin, end, whole); ec == std::errc{} && at == end)
+    return fmt::format("{}", whole);
+  double number = 0.0;
+  if (const auto [at, ec] = std::from_chars(begin, end, number); ec == std::errc{} && at == end) {
+    if (number == std::trunc(number) && std::abs(number) < 9.2e18) return fmt::format("{}", static_cast<std::int64_t>(number));
+    return fmt::format("{}", number);
+  }
+  if (key.ends_with(".weekday")) {
+    std::string upper = text;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper;
+  }
+  return text;
 }
 
 toml::table parse_value_text(const std::string& text) {
@@ -121,18 +173,24 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
       throw fail(at, key, fmt::format("the range has more than {} values", kMaxDimensionValues));
   };
   std::vector<SweepDimension> dims;
+  const toml::node* heatmap_at = nullptr;  // where [sweep] heatmap is set
   for (const auto& [k, v] : *table) {
     const std::string key(k.str());
     if (key == "rank_by") {
       auto s = v.value_exact<std::string>();
       if (!s) throw fail(v, key, "expected a statistic name");
+      if (!is_result_column(*s))
+        throw fail(v, key, fmt::format("'{}' is not a statistic (one of: {})", *s, result_column_list()));
       spec.rank_by = *s;
       continue;
     }
     if (key == "heatmap") {
       const auto* arr = v.as_array();
-      if (!arr || arr->size() != 2) throw fail(v, key, "expected two swept keys, e.g. [\"strategy.lookback\", \"strategy.top_n\"]");
+      const char* expected = "expected two different swept keys, e.g. [\"strategy.lookback\", \"strategy.top_n\"]";
+      if (!arr || arr->size() != 2 || !arr->is_homogeneous(toml::node_type::string)) throw fail(v, key, expected);
       for (const auto& item : *arr) spec.heatmap.push_back(item.value_or(std::string()));
+      if (spec.heatmap[0] == spec.heatmap[1]) throw fail(v, key, fmt::format("names '{}' twice: {}", spec.heatmap[0], expected));
+      heatmap_at = &v;
       continue;
     }
     if (key.rfind("sweep", 0) == 0 || key.find('.') == std::string::npos)
@@ -189,7 +247,8 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
     if (dim.values.empty()) throw fail(v, key, "has no values");
     std::set<std::string> seen;
     for (const std::string& value : dim.values)
-      if (!seen.insert(value).second) throw fail(v, key, fmt::format("value {} is listed twice", value));
+      if (!seen.insert(same_value_key(key, value)).second)
+        throw fail(v, key, fmt::format("value {} is listed twice", value));
     dims.push_back(std::move(dim));
   }
   if (dims.empty()) throw InputError(fmt::format("{}: [sweep]: no swept keys", path.string()));
@@ -205,7 +264,7 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
   for (const std::string& key : spec.heatmap) {
     const auto& d = spec.grid.dimensions();
     if (std::none_of(d.begin(), d.end(), [&](const auto& dim) { return dim.key == key; }))
-      throw InputError(fmt::format("{}: sweep.heatmap: '{}' is not a swept key", path.string(), key));
+      throw fail(*heatmap_at, "heatmap", fmt::format("'{}' is not a swept key", key));
   }
   return spec;
 }

@@ -381,10 +381,6 @@ SweepSummary run_sweep(const SweepOptions& options) {
   if (options.heatmap.size() == 2 && options.heatmap[0] == options.heatmap[1])
     throw UsageError("--heatmap: expects two different swept keys");
   root.erase("sweep");
-  if (!is_result_column(spec.rank_by)) {
-    throw InputError(fmt::format("{}: sweep.rank_by: '{}' is not a statistic (one of: {})", path.string(),
-                                 spec.rank_by, result_column_list()));
-  }
 
   const Config base_config = config::from_table(root, path);
   load_config_plugins(base_config);

@@ -428,7 +428,25 @@ TEST_F(SweepCli, RankByMustBeAStatistic) {
                                                          "rank_by = \"luck\""));
   const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.err.find("sweep.rank_by: 'luck'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(config_.string() + ":"), std::string::npos) << r.err;  // with its line
+  EXPECT_NE(r.err.find("sweep.\"rank_by\": 'luck' is not a statistic"), std::string::npos) << r.err;
+}
+
+TEST_F(SweepCli, HeatmapMustNameTwoDifferentSweptKeys) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[\"strategy.top_n\", \"strategy.top_n\"]", "names 'strategy.top_n' twice"},
+      {"[1, 2]", "expected two different swept keys"},
+      {"[\"strategy.top_n\"]", "expected two different swept keys"},
+      {"[\"strategy.top_n\", \"bogus\"]", "'bogus' is not a swept key"}};
+  for (const auto& [value, message] : cases) {
+    std::string text = sweep_config("[1, 2]");
+    text.insert(text.find("rank_by"), "heatmap = " + value + "\n");
+    write_text(config_, text);
+    const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << value;
+    EXPECT_NE(r.err.find(config_.string() + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("sweep.\"heatmap\": " + message), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

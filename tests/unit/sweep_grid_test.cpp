@@ -86,6 +86,36 @@ TEST(SweepGrid, FloatRangeValuesAreTheDecimalsTheyStepThrough) {
             (std::vector<std::string>{"0.25", "0.5", "0.75", "1.0"}));
 }
 
+TEST(SweepGrid, FloatsInsideArraysAndTablesAreShortestToo) {
+  const SweepSpec spec = parse(R"(
+    [sweep]
+    "benchmark.weights" = [{ SPY = 1.0 }, { SPY = 0.6, AGG = 0.4, "X Y" = 0.1 }, {}]
+    "strategy.mix" = [[0.1, 0.2], [], [["a", 'b"c'], { n = 3, on = true }]]
+  )");
+  EXPECT_EQ(spec.grid.dimensions()[0].values,
+            (std::vector<std::string>{"{ SPY = 1.0 }", "{ AGG = 0.4, SPY = 0.6, \"X Y\" = 0.1 }", "{}"}));
+  EXPECT_EQ(spec.grid.dimensions()[1].values,
+            (std::vector<std::string>{"[ 0.1, 0.2 ]", "[]", "[ [ \"a\", \"b\\\"c\" ], { n = 3, on = true } ]"}));
+  // The text reads back as the same values, and hashes as the table written that way does.
+  const SweepSpec written = parse(
+      "[sweep]\n\"benchmark.weights\" = [{ AGG = 0.4, SPY = 0.6, \"X Y\" = 0.1 }]\n\"strategy.mix\" = [[0.1, 0.2]]");
+  EXPECT_EQ(spec.grid.variant_hash(3), written.grid.variant_hash(0));  // id 3: the second table, the first array
+}
+
+TEST(SweepGrid, TheSameValueWrittenTwiceIsAnError) {
+  for (const char* values : {"[0.1, 0.10]", "[0.1, 1e-1]", "[0, 0.0]", "[2, 2.0]", "[\"a\", 'a']"}) {
+    try {
+      parse(std::string("[sweep]\n\"backtest.cash_buffer\" = ") + values);
+      ADD_FAILURE() << values << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("is listed twice"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(parse("[sweep]\n\"backtest.weekday\" = [\"wed\", \"WED\"]"), InputError);  // any case
+  EXPECT_EQ(parse("[sweep]\n\"strategy.tag\" = [\"wed\", \"WED\"]").grid.size(), 2u);  // other strings as written
+  EXPECT_EQ(parse("[sweep]\n\"a.x\" = [9223372036854775806, 9223372036854775807]").grid.size(), 2u);
+}
+
 TEST(SweepGrid, IntegerRangesReachTheInt64Limit) {
   const SweepSpec spec = parse("[sweep]\n\"a.x\" = { from = 9223372036854775800, to = 9223372036854775807, step = 3 }");
   EXPECT_EQ(spec.grid.dimensions()[0].values,
