@@ -38,7 +38,7 @@ struct Quantiles {
   double uq = 0.0;
   double max = 0.0;
 };
-// std::nullopt for an empty set.
+// std::nullopt for an empty set, or one holding a non-finite value (a period without a return).
 std::optional<Quantiles> quantiles_of(std::span<const double> values);
 
 // Rolling annualised Sharpe ratio, as in QSTrader's legacy tearsheet:

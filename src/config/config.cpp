@@ -254,6 +254,8 @@ void read_session_keys(TableReader& reader, SessionConfig& session) {
   }
   if (auto v = reader.number("initial_cash")) {
     if (*v <= 0.0) reader.fail(*reader.node("initial_cash"), "initial_cash", "must be positive");
+    // Beyond 1e15 a double no longer holds cents, and sums of equity overflow sooner.
+    if (*v > 1e15) reader.fail(*reader.node("initial_cash"), "initial_cash", "must be at most 1e15");
     session.initial_cash = *v;
   }
   if (auto v = reader.string("rebalance")) {

@@ -42,13 +42,19 @@ double np_median_sorted(std::span<const double> sorted) {
   return (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
 }
 
+bool all_finite(std::span<const double> values) {
+  return std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); });
+}
+
+// The extremes of `values`; undefined when one of them is (a period whose equity fell to zero
+// or below has no return): the extreme is then unknown, not the largest of the rest.
 std::optional<double> max_of(std::span<const double> values) {
-  if (values.empty()) return std::nullopt;
+  if (values.empty() || !all_finite(values)) return std::nullopt;
   return *std::max_element(values.begin(), values.end());
 }
 
 std::optional<double> min_of(std::span<const double> values) {
-  if (values.empty()) return std::nullopt;
+  if (values.empty() || !all_finite(values)) return std::nullopt;
   return *std::min_element(values.begin(), values.end());
 }
 
@@ -130,7 +136,7 @@ double np_percentile(std::vector<double> values, double q) {
 }
 
 std::optional<Quantiles> quantiles_of(std::span<const double> values) {
-  if (values.empty()) return std::nullopt;
+  if (values.empty() || !all_finite(values)) return std::nullopt;
   // Only a few order statistics are read: select them (nth_element, in increasing order, each on
   // the part above the previous one) instead of sorting. `sorted` then holds each of them at its
   // sorted position, which is all percentile_of_sorted and np_median_sorted look at.

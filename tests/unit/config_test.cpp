@@ -296,6 +296,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadValueCase{"NegativeCash", "initial_cash = -1.0", "backtest.initial_cash", "must be positive"},
         BadValueCase{"ZeroCash", "initial_cash = 0", "backtest.initial_cash", "must be positive"},
         BadValueCase{"NanCash", "initial_cash = nan", "backtest.initial_cash", "finite"},
+        BadValueCase{"HugeCash", "initial_cash = 1e308", "backtest.initial_cash", "must be at most 1e15"},
         BadValueCase{"BufferNegative", "cash_buffer = -0.01", "backtest.cash_buffer", "within [0, 1]"},
         BadValueCase{"BufferAboveOne", "cash_buffer = 1.5", "backtest.cash_buffer", "within [0, 1]"},
         BadValueCase{"LeverageZero", "gross_leverage = 0", "backtest.gross_leverage", "must be positive"},

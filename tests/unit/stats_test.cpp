@@ -153,6 +153,25 @@ TEST(Performance, StrictCumulativeReturnsAreExactRatios) {
   EXPECT_DOUBLE_EQ(s.max_drawdown, (1.01 - 0.96) / 1.01);
 }
 
+// A long/short curve whose equity goes below zero: the returns around it have no meaning
+// (log(1 + r) of r <= -1), so the month and year holding them have no return, and the best and
+// worst month and year and the quantiles are unknown, not the extremes of the other periods.
+TEST(Performance, EquityBelowZeroLeavesExtremesUndefined) {
+  const std::vector<Day> dates = days({"2024-01-30", "2024-01-31", "2024-02-01", "2024-02-02", "2024-03-01", "2024-03-04"});
+  const std::vector<double> equity = {100.0, 110.0, -50.0, 20.0, 30.0, 33.0};
+  for (Mode mode : {Mode::qstrader, Mode::strict}) {
+    const PerformanceStats s = compute_performance(dates, equity, mode);
+    ASSERT_EQ(s.monthly_returns.size(), 3u);
+    EXPECT_TRUE(std::isfinite(s.monthly_returns[0].value));  // January: 100 -> 110
+    EXPECT_FALSE(std::isfinite(s.monthly_returns[1].value));  // February holds the -50
+    EXPECT_FALSE(s.best_month);
+    EXPECT_FALSE(s.worst_month);
+    EXPECT_FALSE(s.best_year);
+    EXPECT_FALSE(s.monthly_quantiles);
+    EXPECT_FALSE(s.yearly_quantiles);
+  }
+}
+
 TEST(Performance, SinglePointCurveHasOnlyTrivialStatistics) {
   const std::vector<Day> dates = days({"2020-01-02"});
   const std::vector<double> equity{100.0};
