@@ -799,15 +799,27 @@ std::string histogram(const Histogram& c) {
     const double wanted = width > 0.0 && hi > lo ? std::ceil((hi - lo) / width) : 10.0;
     bins = static_cast<std::size_t>(std::clamp(wanted, 10.0, 60.0));
   }
-  if (!(hi > lo)) {
-    const double d = lo == 0.0 ? 1.0 : std::abs(lo) * 0.1;
+  if (!(hi > lo)) {  // one value: an odd number of bins puts it in the middle of the middle one
+    const double d = lo == 0.0 ? 0.01 : std::abs(lo) * 0.1;
     lo -= d;
     hi += d;
+    bins = 11;
   }
   const double bin_w = (hi - lo) / static_cast<double>(bins);
+  // With a left-closed edge inside the range, the bins shift left so that one edge is on it
+  // (one more bin covers the shift).
+  std::size_t edge = 0;  // bin index the edge starts; 0: none
+  if (c.left_closed_edge && *c.left_closed_edge > lo && *c.left_closed_edge <= hi) {
+    const double k = std::ceil((*c.left_closed_edge - lo) / bin_w);
+    lo = *c.left_closed_edge - k * bin_w;
+    edge = static_cast<std::size_t>(k);
+    ++bins;
+    hi = lo + static_cast<double>(bins) * bin_w;
+  }
   std::vector<std::size_t> counts(bins, 0);
   for (const double x : v) {
-    const auto k = static_cast<std::size_t>(std::clamp((x - lo) / bin_w, 0.0, static_cast<double>(bins - 1)));
+    auto k = static_cast<std::size_t>(std::clamp((x - lo) / bin_w, 0.0, static_cast<double>(bins - 1)));
+    if (edge > 0 && x == *c.left_closed_edge) k = edge - 1;
     ++counts[k];
   }
   const double max_count = static_cast<double>(*std::max_element(counts.begin(), counts.end()));

@@ -151,7 +151,11 @@ struct Histogram {
   Format x_format = Format::number;
   std::string color = "#4e79a7";
   std::vector<Marker> markers;              // vertical lines, e.g. the mean
+  // A value a bin edge falls on, values equal to it counted in the bin on its left (PBO's λ = 0,
+  // counted as λ <= 0).
+  std::optional<double> left_closed_edge;
 };
+// A single repeated value is drawn as one bar centred on it.
 std::string histogram(const Histogram& chart);
 
 struct AreaLayer {

@@ -587,6 +587,7 @@ std::string overfitting_panel(const Sweep& s) {
       h.values.push_back(l.get<double>());
     }
     h.markers.push_back({0.0, "λ = 0: median out of sample", kLossColor});
+    h.left_closed_edge = 0.0;  // λ = 0 counts as overfit: its bar ends at the line
     chart = svg::histogram(h);
   } else {
     chart = svg::placeholder(h.frame, "n/a: PBO undefined");

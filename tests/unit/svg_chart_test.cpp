@@ -7,6 +7,7 @@
 #include <limits>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -347,6 +348,49 @@ TEST(SvgHistogram, CountsPerBin) {
   EXPECT_NE(svg.find("Mean &lt;x&gt;"), std::string::npos);
   h.values = {kNaN};
   EXPECT_NE(histogram(h).find("No data"), std::string::npos);
+}
+
+// The bars' hover titles, "A to B: count", as (A, B, count).
+std::vector<std::tuple<double, double, int>> histogram_bars(const std::string& svg) {
+  std::vector<std::tuple<double, double, int>> bars;
+  const std::regex title("<title>([-0-9.e]+) to ([-0-9.e]+): ([0-9]+)</title>");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), title); it != std::sregex_iterator(); ++it)
+    bars.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]), std::stoi((*it)[3]));
+  return bars;
+}
+
+TEST(SvgHistogram, OneRepeatedValueIsOneBarCentredOnIt) {
+  for (const double value : {0.0, 2.5, -4.0}) {
+    Histogram h;
+    h.values = {value, value, value};
+    const auto bars = histogram_bars(histogram(h));
+    ASSERT_EQ(bars.size(), 1u) << value;
+    const auto [a, b, count] = bars.front();
+    EXPECT_EQ(count, 3);
+    EXPECT_LT(a, value);
+    EXPECT_GT(b, value);
+    EXPECT_NEAR(value - a, b - value, 1e-3 * (b - a) + 1e-4) << value;  // centred, up to the label's rounding
+  }
+}
+
+TEST(SvgHistogram, ValuesOnALeftClosedEdgeCountLeftOfIt) {
+  Histogram h;
+  h.values = {-1.0, -0.3, 0.0, 0.0, 0.0, 0.7, 1.0};
+  h.bins = 4;
+  h.left_closed_edge = 0.0;
+  int below = 0, above = 0;
+  for (const auto& [a, b, count] : histogram_bars(histogram(h))) {
+    if (b <= 0.0) below += count;
+    else if (a >= 0.0) above += count;
+    else ADD_FAILURE() << "a bar straddles the edge: " << a << " to " << b;
+  }
+  EXPECT_EQ(below, 5);  // -1, -0.3 and the three zeros
+  EXPECT_EQ(above, 2);
+  h.values.assign(5, 0.0);  // every value on the edge: one bar ending at it
+  const auto bars = histogram_bars(histogram(h));
+  ASSERT_EQ(bars.size(), 1u);
+  EXPECT_EQ(std::get<1>(bars.front()), 0.0);
+  EXPECT_EQ(std::get<2>(bars.front()), 5);
 }
 
 TEST(SvgStackedArea, LongAndShortLayersAroundZero) {
