@@ -70,8 +70,13 @@ class StopSignals {
 // Builds the config of each variant from the base table and the grid.
 class VariantFactory {
  public:
-  VariantFactory(toml::table base, const SweepGrid& grid, fs::path path)
-      : base_(std::move(base)), grid_(grid), file_(std::move(path)) {
+  // `base` is the parsed config (with its line information; copies drop it).
+  VariantFactory(const toml::table& base, const SweepGrid& grid, fs::path path)
+      : base_(base), grid_(grid), file_(std::move(path)) {
+    record_locations(base, "");
+    for (const SweepDimension& d : grid_.dimensions())
+      locations_[d.key] = d.line > 0 ? fmt::format("{}:{}", file_.path.string(), d.line)
+                                     : fmt::format("{} (--set)", file_.path.string());
     for (const SweepDimension& d : grid_.dimensions()) {
       std::vector<const toml::node*> nodes;  // a table's nodes stay put when the table moves
       for (const std::string& text : d.values) nodes.push_back(parsed_.emplace_back(parse_value_text(text)).get("v"));
@@ -88,15 +93,17 @@ class VariantFactory {
     std::vector<std::size_t> held;  // by dimension: the index of the value the table holds, or kUnknown
   };
 
-  // A variant's config has no source lines (it is built, not parsed). When an error names a
-  // swept key ("FILE: strategy.top_n: ..."), this points it at that key's line in [sweep].
-  std::string with_sweep_line(const std::string& message) const {
-    for (const SweepDimension& d : grid_.dimensions()) {
-      const std::string named = fmt::format("{}: {}:", file_.path.string(), d.key);
-      if (d.line > 0 && message.rfind(named, 0) == 0)
-        return fmt::format("{}:{}: {}", file_.path.string(), d.line, message.substr(file_.path.string().size() + 2));
-    }
-    return message;
+  // A variant's config has no source lines (it is built, not parsed). When an error names a key
+  // ("FILE: strategy.top_n: ..."), this locates it as a backtest would: a swept key at its line
+  // in [sweep], any other key at its line in the file; "FILE (--set)" for keys set by --set.
+  std::string located(const std::string& message) const {
+    const std::string prefix = file_.path.string() + ": ";
+    if (message.rfind(prefix, 0) != 0) return message;
+    const std::size_t key_end = message.find(": ", prefix.size());
+    if (key_end == std::string::npos) return message;
+    const auto where = locations_.find(message.substr(prefix.size(), key_end - prefix.size()));
+    if (where == locations_.end()) return message;
+    return where->second + message.substr(prefix.size() - 2);
   }
 
   std::string describe(std::uint64_t id) const {
@@ -131,12 +138,24 @@ class VariantFactory {
       }
       return config::from_table(*s.table, file_);
     } catch (const Error& e) {
-      throw InputError(fmt::format("{}: {}", describe(id), with_sweep_line(e.what())));
+      throw InputError(fmt::format("{}: {}", describe(id), located(e.what())));
     }
   }
 
  private:
+  // Each key path of the parsed config ("strategy.top_n") and of the grid: where it is set.
+  void record_locations(const toml::table& table, const std::string& prefix) {
+    for (const auto& [key, node] : table) {
+      const std::string path = prefix.empty() ? std::string(key.str()) : fmt::format("{}.{}", prefix, key.str());
+      locations_[path] = node.source().path != nullptr
+                             ? fmt::format("{}:{}", file_.path.string(), node.source().begin.line)
+                             : fmt::format("{} (--set)", file_.path.string());
+      if (const toml::table* inner = node.as_table()) record_locations(*inner, path);
+    }
+  }
+
   toml::table base_;
+  std::map<std::string, std::string> locations_;
   const SweepGrid& grid_;
   config::ConfigFile file_;
   std::vector<toml::table> parsed_;                   // each value, as "v = <value>"
@@ -196,7 +215,7 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
         } catch (const InputError& e) {
           std::string message = e.what();
           if (message.rfind("variant ", 0) != 0)
-            message = fmt::format("{}: {}", factory.describe(id), factory.with_sweep_line(message));
+            message = fmt::format("{}: {}", factory.describe(id), factory.located(message));
           range.result.skipped.push_back(std::move(message));
           if (!skip_invalid) return;
         }

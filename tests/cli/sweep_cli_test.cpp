@@ -192,11 +192,21 @@ TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
       << bad.err;
   EXPECT_FALSE(fs::exists(work_ / "bad/results.csv"));
 
-  // The same grid set on the command line (a quoted key): no line to point at.
+  // The same grid set on the command line (a quoted key): located at --set.
   write_text(config_, sweep_config("[1, 2]"));
   const RunResult set = sweep("--set 'sweep.\"strategy.top_n\"=[1, 5]' --out '" + (work_ / "set").string() + "'");
   EXPECT_EQ(set.exit_code, 3);
-  EXPECT_NE(set.err.find("grid.toml: strategy.top_n: 5 is more than"), std::string::npos) << set.err;
+  EXPECT_NE(set.err.find("grid.toml (--set): strategy.top_n: 5 is more than"), std::string::npos) << set.err;
+
+  // A key the grid does not sweep is located at its line in the file, as a backtest would.
+  std::string unswept = momentum_grid_config("\"strategy.assets\" = [[\"XLB\", \"XLE\"]]\n");
+  unswept.replace(unswept.find("top_n = 1"), 9, "top_n = 3");
+  write_text(config_, unswept);
+  const auto top_n_line = 1 + std::count(unswept.begin(), unswept.begin() + static_cast<std::ptrdiff_t>(unswept.find("top_n = 3")), '\n');
+  const RunResult other = sweep("--out '" + (work_ / "other").string() + "'");
+  EXPECT_EQ(other.exit_code, 3);
+  EXPECT_NE(other.err.find(fmt::format("grid.toml:{}: strategy.top_n: 3 is more than the 2 assets", top_n_line)),
+            std::string::npos) << other.err;
   write_text(config_, sweep_config("[1, 2, 5]"));
 
   const RunResult skipped = sweep("--skip-invalid --out '" + (work_ / "skip").string() + "'");
