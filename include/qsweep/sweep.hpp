@@ -20,6 +20,10 @@ struct SweepDimension {
   std::size_t line = 0;             // of the key in [sweep] of the config file; 0 if unknown
 };
 
+// The most variants one grid may have: a grid's bookkeeping (ids, hashes, validation state)
+// must fit in memory; a larger study is split into several sweeps.
+inline constexpr std::uint64_t kMaxSweepVariants = 100'000'000;
+
 // The Cartesian product of the dimensions. Canonical order: dimensions sorted by key; a
 // variant's id is its mixed-radix index with the LAST dimension varying fastest. Ids are
 // therefore stable for a given grid, whatever the number of jobs, shards or machines.

@@ -307,7 +307,9 @@ void read_fees(TableReader& reader, FeeConfig& fees) {
   }
   // Fees of the whole traded value or more would turn every long-only target negative.
   if (fees.commission + fees.tax >= 1.0) {
-    const char* key = reader.node("tax") != nullptr ? "tax" : "commission";
+    // Named at the larger of the two that this table sets.
+    const bool tax_here = reader.node("tax") != nullptr, commission_here = reader.node("commission") != nullptr;
+    const char* key = tax_here && (!commission_here || fees.tax > fees.commission) ? "tax" : "commission";
     reader.fail(*reader.node(key), key,
                 fmt::format("commission + tax = {} is 100% of the traded value or more; each is a fraction "
                             "(0.001 = 0.1%)", fees.commission + fees.tax));
@@ -394,6 +396,15 @@ void validate_session(const SessionConfig& s, const fs::path& path, const std::s
   if (s.end < s.start) fail("end", fmt::format("{} is before start {}", format_date(s.end), format_date(s.start)));
   if (s.burn_in && (*s.burn_in < s.start || *s.burn_in > s.end))
     fail("burn_in", fmt::format("{} is outside [start, end]", format_date(*s.burn_in)));
+  // Every simulated day is a weekday: without one from burn_in to end, nothing is recorded.
+  // (Whether the data trades on those weekdays is known when the session is prepared.)
+  if (s.burn_in) {
+    bool weekday = false;
+    for (Day d = *s.burn_in; d <= s.end && d < *s.burn_in + 7 && !weekday; ++d) weekday = is_weekday(d);
+    if (!weekday)
+      fail("burn_in", fmt::format("no weekday between burn_in {} and end {}: the session would record nothing",
+                                  format_date(*s.burn_in), format_date(s.end)));
+  }
   if (s.rebalance == RebalanceFrequency::weekly && s.weekday < 0)
     fail("weekday", "required when rebalance = \"weekly\" (MON..FRI)");
   if (s.rebalance != RebalanceFrequency::weekly && s.weekday >= 0)

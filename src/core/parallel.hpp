@@ -12,7 +12,8 @@
 namespace qsweep {
 
 // Runs every task once, on up to `threads` threads (the calling one included), and returns when
-// all are done. Tasks must not depend on each other. If some throw, the exception of the first
+// all are done. Tasks run in any order, side by side: any that share state coordinate it
+// themselves. If some throw, the exception of the first
 // of them in task order is rethrown, whatever thread ran it: errors are deterministic.
 inline void run_tasks(const std::vector<std::function<void()>>& tasks, unsigned threads) {
   std::vector<std::exception_ptr> errors(tasks.size());

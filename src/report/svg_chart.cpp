@@ -809,8 +809,8 @@ std::string histogram(const Histogram& c) {
   // With a left-closed edge inside the range, the bins shift left so that one edge is on it
   // (one more bin covers the shift).
   std::size_t edge = 0;  // bin index the edge starts; 0: none
-  if (c.left_closed_edge && *c.left_closed_edge > lo && *c.left_closed_edge <= hi) {
-    const double k = std::ceil((*c.left_closed_edge - lo) / bin_w);
+  if (c.left_closed_edge && *c.left_closed_edge >= lo && *c.left_closed_edge <= hi) {
+    const double k = std::max(1.0, std::ceil((*c.left_closed_edge - lo) / bin_w));
     lo = *c.left_closed_edge - k * bin_w;
     edge = static_cast<std::size_t>(k);
     ++bins;

@@ -155,7 +155,8 @@ struct Histogram {
   // counted as λ <= 0).
   std::optional<double> left_closed_edge;
 };
-// A single repeated value is drawn as one bar centred on it.
+// A single repeated value is drawn as one bar centred on it (ending at it when it is the
+// left-closed edge).
 std::string histogram(const Histogram& chart);
 
 struct AreaLayer {

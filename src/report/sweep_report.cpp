@@ -23,6 +23,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/report.hpp"
+#include "qsweep/sweep.hpp"
 #include "qsweep/version.hpp"
 #include "report/html_page.hpp"
 #include "report/sweep_report.hpp"
@@ -197,6 +198,8 @@ Manifest read_manifest(const fs::path& path) {
     if (dim.numeric)
       std::stable_sort(dim.order.begin(), dim.order.end(),
                        [&](std::size_t a, std::size_t b) { return dim.numbers[a] < dim.numbers[b]; });
+    if (m.grid_size > kMaxSweepVariants / dim.labels.size())
+      doc.fail("grid", fmt::format("has more than {} variants, the most a sweep runs", kMaxSweepVariants));
     m.grid_size *= dim.labels.size();
     m.dims.push_back(std::move(dim));
   }
@@ -1113,9 +1116,9 @@ void write_sweep_report(const fs::path& sweep_dir, bool sync) {
 
 namespace report {
 
-SweepGrid read_sweep_grid(const fs::path& manifest_path) {
+ManifestGrid read_sweep_grid(const fs::path& manifest_path) {
   const Manifest m = read_manifest(manifest_path);
-  SweepGrid grid;
+  ManifestGrid grid;
   for (const Dimension& d : m.dims) grid.keys.push_back(d.key);
   grid.size = m.grid_size;
   const JsonDoc doc = JsonDoc::load(manifest_path);

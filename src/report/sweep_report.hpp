@@ -30,11 +30,11 @@ void write_sweep_report(const std::filesystem::path& sweep_dir, nlohmann::json s
 // The grid of a sweep folder's manifest.json, checked as the report reads it (InputError naming
 // the file and key): the swept keys in grid order, the number of variants in the grid, and
 // rank_by ("sharpe" when absent).
-struct SweepGrid {
+struct ManifestGrid {
   std::vector<std::string> keys;
   std::uint64_t size = 1;
   std::string rank_by;
 };
-SweepGrid read_sweep_grid(const std::filesystem::path& manifest_path);
+ManifestGrid read_sweep_grid(const std::filesystem::path& manifest_path);
 
 }  // namespace qsweep::report

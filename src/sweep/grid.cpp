@@ -106,34 +106,40 @@ std::string toml_text(const toml::node& node) {
   return formatted(node);
 }
 
-// Equal for two value texts of `key` that configure the same thing: numbers by value (0 and
-// 0.0), weekdays in any case ("wed" and "WED"); other texts as written.
-std::string same_value_key(std::string_view key, const std::string& text) {
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  std::int64_t whole = 0;
-  if (const auto [at, ec] = std::from_chars(begin, end, whole); ec == std::errc{} && at == end)
-    return fmt::format("{}", whole);
-  double number = 0.0;
-  if (const auto [at, ec] = std::from_chars(begin, end, number); ec == std::errc{} && at == end) {
-    if (number == std::trunc(number) && std::abs(number) < 9.2e18) return fmt::format("{}", static_cast<std::int64_t>(number));
-    return fmt::format("{}", number);
+// What a value configures, for finding values listed twice: numbers by value (0 and 0.0 are
+// the same), also inside arrays and tables; weekdays in any case ("wed" and "WED"); other
+// values as written.
+std::string same_value_key(std::string_view key, const toml::node& node) {
+  if (auto whole = node.value_exact<std::int64_t>()) return fmt::format("{}", *whole);
+  if (auto number = node.value_exact<double>()) {
+    if (*number == std::trunc(*number) && std::abs(*number) < 9.2e18)
+      return fmt::format("{}", static_cast<std::int64_t>(*number));
+    return fmt::format("{}", *number);
   }
-  if (key.ends_with(".weekday")) {
-    std::string upper = text;
+  if (auto text = node.value_exact<std::string>(); text && key.ends_with(".weekday")) {
+    std::string upper = *text;
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return upper;
+    return fmt::format("\"{}\"", upper);
   }
-  return text;
+  if (const toml::array* array = node.as_array()) {
+    std::string out = "[";
+    for (const toml::node& item : *array) out += same_value_key("", item) + ",";
+    return out + "]";
+  }
+  if (const toml::table* table = node.as_table()) {
+    std::string out = "{";
+    for (const auto& [k, v] : *table) out += fmt::format("{}={},", formatted(toml::value<std::string>(std::string(k.str()))), same_value_key("", v));
+    return out + "}";
+  }
+  return formatted(node);
 }
 
 toml::table parse_value_text(const std::string& text) {
   return toml::parse("v = " + text);
 }
 
-// Limits that keep a grid's bookkeeping (ids, hashes, validation state) within memory.
+// Values one dimension may have (the grid's own limit is kMaxSweepVariants).
 constexpr std::uint64_t kMaxDimensionValues = 1'000'000;
-constexpr std::uint64_t kMaxGridSize = 100'000'000;
 
 // Digits after the point in the shortest text of x ("0.25" -> 2, "1e-07" -> 7, "300" -> 0).
 int decimals_of(double x) {
@@ -245,19 +251,22 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
       throw fail(v, key, "expected an array of values or a range { from = ..., to = ..., step = ... }");
     }
     if (dim.values.empty()) throw fail(v, key, "has no values");
-    std::set<std::string> seen;
-    for (const std::string& value : dim.values)
-      if (!seen.insert(same_value_key(key, value)).second)
-        throw fail(v, key, fmt::format("value {} is listed twice", value));
+    // A listed value may repeat another written differently; a range's values are distinct.
+    if (const toml::array* listed = v.as_array()) {
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < listed->size(); ++i)
+        if (!seen.insert(same_value_key(key, *listed->get(i))).second)
+          throw fail(v, key, fmt::format("value {} is listed twice", dim.values[i]));
+    }
     dims.push_back(std::move(dim));
   }
   if (dims.empty()) throw InputError(fmt::format("{}: [sweep]: no swept keys", path.string()));
   std::uint64_t variants = 1;
   for (const SweepDimension& d : dims) {
-    if (variants > kMaxGridSize / d.values.size())
+    if (variants > kMaxSweepVariants / d.values.size())
       throw InputError(fmt::format("{}: [sweep]: the grid has more than {} variants, the most one sweep runs; "
                                    "split it into several sweeps",
-                                   path.string(), kMaxGridSize));
+                                   path.string(), kMaxSweepVariants));
     variants *= d.values.size();
   }
   spec.grid = SweepGrid(std::move(dims));

@@ -106,6 +106,8 @@ class VariantFactory {
     return where->second + message.substr(prefix.size() - 2);
   }
 
+  const fs::path& file() const noexcept { return file_.path; }
+
   std::string describe(std::uint64_t id) const {
     std::string out = fmt::format("variant {} (", id);
     bool first = true;
@@ -244,8 +246,10 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
 
 // Runs one variant and turns it into a results row.
 // `kept` is the strategy session validation kept for it, if any.
+// An InputError found only now (the data has no bars in the variant's range, or no trading day
+// after its burn-in) names the variant; it stops the sweep, which keeps what it finished.
 ResultRow run_variant(std::uint64_t id, std::optional<SessionConfig> kept, const VariantFactory& factory,
-                      SessionPool& pool, std::size_t partitions) {
+                      SessionPool& pool, std::size_t partitions) try {
   const SessionConfig variant = kept ? std::move(*kept) : factory.config(id).strategy;
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(variant.strategy);
   const std::vector<std::string> tickers = strategy->assets();
@@ -256,6 +260,10 @@ ResultRow run_variant(std::uint64_t id, std::optional<SessionConfig> kept, const
   ResultRow row = make_result_row(id, result, stats, partitions);
   row.asset_days = static_cast<double>(tickers.size()) * static_cast<double>(session->day_count());
   return row;
+} catch (const InputError& e) {
+  const std::string message = e.what();
+  if (message.rfind("variant ", 0) == 0) throw;
+  throw InputError(fmt::format("{}: {}: {}", factory.describe(id), factory.file().string(), message));
 }
 
 std::string manifest_text(const SweepSpec& spec, const toml::table& base, const fs::path& config_path,

@@ -82,7 +82,7 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   if (!rank_by_arg.empty() && !sweep::is_result_column(rank_by_arg))
     throw UsageError(fmt::format("--rank-by: '{}' is not a statistic (one of: {})", rank_by_arg, sweep::result_column_list()));
   const fs::path manifest = dir / "manifest.json";
-  const report::SweepGrid grid = report::read_sweep_grid(manifest);
+  const report::ManifestGrid grid = report::read_sweep_grid(manifest);
   const std::vector<std::string>& swept = grid.keys;
   if (rank_by_arg.empty() && !sweep::is_result_column(grid.rank_by))
     throw InputError(fmt::format("{}: \"rank_by\": '{}' is not a statistic", manifest.string(), grid.rank_by));
@@ -104,7 +104,7 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   const auto id_col_at = std::find(header.begin(), header.end(), "id");
   if (id_col_at == header.end()) throw InputError(fmt::format("{}: no column 'id'", results.string()));
   const std::size_t id_col = static_cast<std::size_t>(id_col_at - header.begin());
-  std::vector<bool> seen(static_cast<std::size_t>(std::min<std::uint64_t>(grid.size, 100000000)));
+  std::vector<bool> seen(static_cast<std::size_t>(grid.size));  // at most kMaxSweepVariants
   // Ranked by the one column; only the rows shown are split in full. Every row must have the
   // header's fields and a number (or nothing: undefined) in that column.
   std::vector<std::pair<std::optional<double>, std::string_view>> ranked;

@@ -202,14 +202,19 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   expect_failure(r, kInput, "no data in range");
   EXPECT_THAT(r.err, HasSubstr("no bars between 2030-01-02 and 2030-12-31"));
 
-  // A burn-in on the last days with no trading day after it would record nothing (2019-12-29 is
-  // a Sunday), in either mode.
+  // A burn-in with no simulated day after it would record nothing: known from the config when
+  // no weekday is left (2019-12-28 and 29 are a Saturday and a Sunday), in either mode ...
   for (const char* mode : {"strict", "qstrader"}) {
     r = run_qsweep("backtest " + quoted(good) + " --set backtest.end=2019-12-29 --set backtest.burn_in=2019-12-28" +
                    " --set backtest.mode=" + mode + " --out " + quoted(fresh_temp_dir("cli") / "empty"));
     expect_failure(r, kInput, std::string("nothing after burn-in, ") + mode);
-    EXPECT_THAT(r.err, HasSubstr("strategy: no trading day between burn_in 2019-12-28 and end 2019-12-29"));
+    EXPECT_THAT(r.err, HasSubstr("backtest.burn_in: no weekday between burn_in 2019-12-28 and end 2019-12-29"));
   }
+  // ... and from the data in strict mode, whose calendar is the trading days (none on Christmas).
+  r = run_qsweep("backtest " + quoted(good) + " --set backtest.end=2019-12-25 --set backtest.burn_in=2019-12-25" +
+                 " --out " + quoted(fresh_temp_dir("cli") / "holiday"));
+  expect_failure(r, kInput, "nothing after burn-in, holiday");
+  EXPECT_THAT(r.err, HasSubstr("strategy: no trading day between burn_in 2019-12-25 and end 2019-12-25"));
 }
 
 TEST(Cli, BadDataExitsWith3AndNamesFileLineAndColumn) {

@@ -442,6 +442,28 @@ TEST_F(SweepCli, RankByMustBeAStatistic) {
   EXPECT_NE(r.err.find("sweep.\"rank_by\": 'luck' is not a statistic"), std::string::npos) << r.err;
 }
 
+// A variant that cannot run is found by validation when the config shows it (--skip-invalid
+// applies), or when its session is prepared (a burn-in on a holiday, in strict mode): then the
+// sweep stops naming the variant, and keeps what it finished.
+TEST_F(SweepCli, AVariantWithNothingToRecordIsAnErrorNamingIt) {
+  std::string text = sweep_config("[1]", "\"backtest.burn_in\" = [\"2020-12-01\", \"2020-12-26\"]\n");
+  text.replace(text.find("end = \"2020-12-31\""), 18, "end = \"2020-12-27\"");
+  write_text(config_, text);
+  RunResult r = sweep("--out '" + (work_ / "weekend").string() + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("backtest.burn_in=\"2020-12-26\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no weekday between burn_in 2020-12-26 and end 2020-12-27"), std::string::npos) << r.err;
+  EXPECT_EQ(sweep("--skip-invalid --out '" + (work_ / "weekend").string() + "'").exit_code, 0);
+
+  text.replace(text.find("end = \"2020-12-27\""), 18, "end = \"2020-12-25\"");
+  text.replace(text.find("\"2020-12-26\"]"), 13, "\"2020-12-25\"]");
+  write_text(config_, text);
+  r = sweep("--out '" + (work_ / "holiday").string() + "'");
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("backtest.burn_in=\"2020-12-25\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no trading day between burn_in 2020-12-25 and end 2020-12-25"), std::string::npos) << r.err;
+}
+
 TEST_F(SweepCli, HeatmapMustNameTwoDifferentSweptKeys) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"[\"strategy.top_n\", \"strategy.top_n\"]", "names 'strategy.top_n' twice"},

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "qsweep/backtest.hpp"
+#include "qsweep/config.hpp"
 #include "test_support.hpp"
 
 namespace qsweep::test {
@@ -168,6 +170,14 @@ TEST_P(StatisticsParity, SummaryMatchesJsonStatistics) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, StatisticsParity,
                          ::testing::Values("sixty_forty", "sixty_forty_fees", "buy_and_hold", "long_short",
                                            "momentum_taa"));
+
+// The statistics.json `qsweep backtest` writes (its two sessions' parts formatted side by side)
+// is byte for byte the document statistics_json() formats in one go, with a benchmark (the
+// others) and without (buy_and_hold).
+TEST_P(StatisticsParity, WrittenStatisticsJsonIsTheWholeDocument) {
+  const Config config = load_config(source_dir() / "examples/qstrader" / (GetParam() + ".toml"));
+  EXPECT_EQ(slurp(ScenarioRuns::output(GetParam()) / "statistics.json"), statistics_json(run_backtest(config)));
+}
 
 // The whole JSONStatistics document of sixty_forty: every key, every array element.
 TEST(StatisticsJson, SixtyFortyMatchesQstraderEveryElement) {

@@ -323,6 +323,10 @@ TEST(Config, ImpossibleCombinationsNameTheKey) {
   EXPECT_THAT(error_of(backtest_with("burn_in = \"2019-12-31\"")),
               HasSubstr("backtest.burn_in: 2019-12-31 is outside [start, end]"));
   EXPECT_THAT(error_of(backtest_with("burn_in = \"2021-01-01\"")), HasSubstr("backtest.burn_in"));
+  // 2020-12-26 and 27 are a Saturday and a Sunday: no simulated day from burn_in to end.
+  EXPECT_THAT(error_of(backtest_with("burn_in = \"2020-12-26\""), {"backtest.end=2020-12-27"}),
+              HasSubstr("backtest.burn_in: no weekday between burn_in 2020-12-26 and end 2020-12-27"));
+  EXPECT_NO_THROW(load(backtest_with("burn_in = \"2020-12-26\""), {"backtest.end=2020-12-28"}));
 }
 
 TEST(Config, BadFeesNameTheKeyAndLine) {
@@ -345,12 +349,18 @@ TEST(Config, BadFeesNameTheKeyAndLine) {
               HasSubstr("benchmark.fees.commission: is set but benchmark.fees.model is \"zero\""));
   // Fees of the whole traded value or more would make long-only targets negative.
   const std::string whole = kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 0.6\ntax = 0.4\n";
-  EXPECT_THAT(error_of(whole), HasSubstr(fmt::format("cfg.toml:{}: fees.tax: commission + tax = 1 is 100% of the "
-                                                     "traded value or more", line_of(whole, "tax"))));
+  EXPECT_THAT(error_of(whole), HasSubstr(fmt::format("cfg.toml:{}: fees.commission: commission + tax = 1 is 100% of the "
+                                                     "traded value or more", line_of(whole, "commission"))));
+  const std::string tax_first = kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 0.0\ntax = 1.0\n";
+  EXPECT_THAT(error_of(tax_first), HasSubstr(fmt::format("cfg.toml:{}: fees.tax: commission + tax = 1",
+                                                         line_of(tax_first, "tax"))));
+  const std::string commission_big = kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 1.0\ntax = 0.0\n";
+  EXPECT_THAT(error_of(commission_big), HasSubstr(fmt::format("cfg.toml:{}: fees.commission: commission + tax = 1",
+                                                              line_of(commission_big, "commission"))));
   EXPECT_THAT(error_of(kMinimal + "[fees]\nmodel = \"percent\"\ncommission = 1\n"),
               HasSubstr("fees.commission: commission + tax = 1 is 100%"));
   EXPECT_THAT(error_of(kMinimal, {"fees.model=\"percent\"", "fees.commission=0.5", "fees.tax=0.5"}),
-              HasSubstr("cfg.toml (--set): fees.tax: commission + tax = 1"));
+              HasSubstr("cfg.toml (--set): fees.commission: commission + tax = 1"));
 }
 
 TEST(Config, StrategyValueTypesSayWhatIsExpected) {

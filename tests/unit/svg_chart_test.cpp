@@ -386,6 +386,15 @@ TEST(SvgHistogram, ValuesOnALeftClosedEdgeCountLeftOfIt) {
   }
   EXPECT_EQ(below, 5);  // -1, -0.3 and the three zeros
   EXPECT_EQ(above, 2);
+  h.values = {0.0, 0.0, 0.4, 1.0};  // the smallest value on the edge: its bar still ends at it
+  below = above = 0;
+  for (const auto& [a, b, count] : histogram_bars(histogram(h))) {
+    if (b <= 0.0) below += count;
+    else if (a >= 0.0) above += count;
+    else ADD_FAILURE() << "a bar straddles the edge: " << a << " to " << b;
+  }
+  EXPECT_EQ(below, 2);
+  EXPECT_EQ(above, 2);
   h.values.assign(5, 0.0);  // every value on the edge: one bar ending at it
   const auto bars = histogram_bars(histogram(h));
   ASSERT_EQ(bars.size(), 1u);

@@ -1,4 +1,6 @@
 // The sweep grid: parsing [sweep], canonical order, variant ids and hashes.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "config/config_toml.hpp"
@@ -112,8 +114,29 @@ TEST(SweepGrid, TheSameValueWrittenTwiceIsAnError) {
     }
   }
   EXPECT_THROW(parse("[sweep]\n\"backtest.weekday\" = [\"wed\", \"WED\"]"), InputError);  // any case
+  EXPECT_THROW(parse("[sweep]\n\"a.x\" = [[0, 1], [0.0, 1]]"), InputError);                  // inside arrays
+  EXPECT_THROW(parse("[sweep]\n\"benchmark.weights\" = [{SPY = 1}, {SPY = 1.0}]"), InputError);  // and tables
+  EXPECT_EQ(parse("[sweep]\n\"a.x\" = [[0, 1], [1, 0], {x = 1}, {y = 1}]").grid.size(), 4u);
   EXPECT_EQ(parse("[sweep]\n\"strategy.tag\" = [\"wed\", \"WED\"]").grid.size(), 2u);  // other strings as written
   EXPECT_EQ(parse("[sweep]\n\"a.x\" = [9223372036854775806, 9223372036854775807]").grid.size(), 2u);
+}
+
+// Without floats, a value's text is toml++'s own inline layout (so the hashes of such values
+// did not change when floats inside arrays and tables got their shortest form), except that a
+// long array stays on one line where toml++ would break it.
+TEST(SweepGrid, ValueTextIsTomlPlusPlusLayoutWithoutFloats) {
+  const toml::table values = toml::parse(R"(
+    a = ["XLB", "XLE", "it's", 'lit']
+    b = { SPY = 1, "X Y" = true, nested = { n = [1, 2], s = "q\"uote" } }
+    c = [[1, 2], [], {}, [{ k = "v" }]]
+    d = "weekly"
+    e = 2020-01-02
+  )");
+  for (const char* key : {"a", "b", "c", "d", "e"}) {
+    std::ostringstream own;
+    values.get(key)->visit([&](const auto& v) { own << toml::toml_formatter(v, toml::format_flags::none); });
+    EXPECT_EQ(sweep::toml_text(*values.get(key)), own.str()) << key;
+  }
 }
 
 TEST(SweepGrid, IntegerRangesReachTheInt64Limit) {
