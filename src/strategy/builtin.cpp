@@ -225,11 +225,15 @@ std::vector<std::string> read_assets(const StrategyParams& params) {
   return assets;
 }
 
-std::size_t read_positive(const StrategyParams& params, const std::string& name) {
+// An integer parameter of at least `least`; `why` (optional) says why the bound is what it is.
+std::size_t read_at_least(const StrategyParams& params, const std::string& name, std::int64_t least,
+                          std::string_view why = {}) {
   const std::int64_t v = params.get_int(name);
-  if (v < 1) params.fail(name, fmt::format("must be at least 1, got {}", v));
+  if (v < least) params.fail(name, fmt::format("must be at least {}{}, got {}", least, why, v));
   return static_cast<std::size_t>(v);
 }
+
+std::size_t read_positive(const StrategyParams& params, const std::string& name) { return read_at_least(params, name, 1); }
 
 // QSTrader's momentum_taa example: once `lookback` closes have been seen, hold the `top_n`
 // assets with the highest momentum at 1/top_n each (ties keep the universe order).
@@ -336,7 +340,8 @@ class SmaTrend final : public Strategy {
 class InverseVolatility final : public Strategy {
  public:
   explicit InverseVolatility(const StrategyParams& params)
-      : assets_(read_assets(params)), lookback_(read_positive(params, "lookback")) {}
+      : assets_(read_assets(params)),
+        lookback_(read_at_least(params, "lookback", 2, " (the volatility of a single return is 0: always cash)")) {}
   std::vector<std::string> assets() const override { return assets_; }
   void target_weights(const DecisionContext& ctx, std::span<double> weights) override {
     if (ctx.closes_seen < lookback_) return;

@@ -72,7 +72,11 @@ void load_strategy_plugin(const std::string& path) {
   if (abi() != QSWEEP_PLUGIN_ABI) {
     throw InputError(fmt::format("{}: plug-in built for ABI {}, this qsweep has ABI {}", path, abi(), QSWEEP_PLUGIN_ABI));
   }
-  reg(StrategyRegistry::global());
+  try {
+    reg(StrategyRegistry::global());
+  } catch (const InputError& e) {  // a kind registered twice: name the library that tried
+    throw InputError(fmt::format("{}: {} (by a built-in strategy or a plug-in loaded earlier)", path, e.what()));
+  }
   loaded.insert(handle);
 }
 

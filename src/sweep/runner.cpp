@@ -310,17 +310,19 @@ class Progress {
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
-    const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+    // No ETA before a variant is done (there is no rate yet); rates below 1/s with a decimal.
+    const std::string eta = rate > 0 ? fmt::format("{:.0f}s", static_cast<double>(total_ - done) / rate) : "-";
+    const std::string rate_text = rate >= 1.0 || rate == 0.0 ? fmt::format("{:.0f}", rate) : fmt::format("{:.2f}", rate);
     const double frac = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
     if (tty_) {
       const int width = 30;
       const int filled = static_cast<int>(frac * width);
-      fmt::print(stderr, "\r[{}{}] {}/{} {:.0f} variants/s ETA {:.0f}s   ", std::string(static_cast<std::size_t>(filled), '#'),
-                 std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, rate, eta);
+      fmt::print(stderr, "\r[{}{}] {}/{} {} variants/s ETA {}   ", std::string(static_cast<std::size_t>(filled), '#'),
+                 std::string(static_cast<std::size_t>(width - filled), '.'), done, total_, rate_text, eta);
       if (final) fmt::print(stderr, "\n");
     } else {
-      fmt::print(stderr, "sweep: {}/{} variants done ({:.0f}%), {:.0f} variants/s, ETA {:.0f}s\n", done, total_,
-                 frac * 100.0, rate, eta);
+      fmt::print(stderr, "sweep: {}/{} variants done ({:.0f}%), {} variants/s, ETA {}\n", done, total_,
+                 frac * 100.0, rate_text, eta);
     }
     std::fflush(stderr);
   }
@@ -538,8 +540,12 @@ SweepSummary run_sweep(const SweepOptions& options) {
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < jobs; ++w) {
     workers.emplace_back([&] {
+      // Rows are handed over in batches (one lock per 8 fast variants), and at least every
+      // 100 ms so that the journal and the progress follow slow variants.
       std::vector<ResultRow> batch;
+      auto last_flush = std::chrono::steady_clock::now();
       auto flush = [&] {
+        last_flush = std::chrono::steady_clock::now();
         if (batch.empty()) return;
         std::lock_guard lock(mutex);
         for (ResultRow& r : batch) finished.push_back(std::move(r));
@@ -561,7 +567,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
             std::optional<SessionConfig> kept =
                 validation.sessions.empty() ? std::nullopt : std::move(validation.sessions[pending[i]]);
             batch.push_back(run_variant(pending[i], std::move(kept), factory, pool, partitions));
-            if (batch.size() >= 8) flush();
+            if (batch.size() >= 8 || std::chrono::steady_clock::now() - last_flush >= std::chrono::milliseconds(100))
+              flush();
           }
         }
         flush();

@@ -215,6 +215,11 @@ file(GLOB installed_lib "${prefix}/lib*/libqsweep.so" "${prefix}/lib*/*/libqswee
 list(GET installed_lib 0 installed_lib)
 run(not_a_plugin 3 ${qsweep_cmd} backtest "${hand}/dual.toml" --plugin "${installed_lib}" --out "${hand}/x")
 expect_contains(not_a_plugin "${not_a_plugin_err}" "not a qsweep plug-in")
+# A second copy of the library registers the same kind: an error naming the copy.
+file(COPY_FILE "${plugin}" "${hand}/copy_of_plugin.so")
+run(registered_twice 3 ${qsweep_cmd} backtest "${hand}/dual.toml" --plugin "${plugin}" --plugin "${hand}/copy_of_plugin.so"
+    --out "${hand}/x")
+expect_contains(registered_twice "${registered_twice_err}" "copy_of_plugin.so: strategy kind 'dual_momentum' is registered twice")
 run(bad_param 3 ${qsweep_cmd} backtest "${hand}/dual.toml" --plugin "${plugin}" --set strategy.top_n=0
     --out "${hand}/x")
 expect_contains(bad_param "${bad_param_err}" "strategy.top_n")

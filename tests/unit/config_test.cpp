@@ -390,6 +390,9 @@ TEST(Config, WrongTypesInOtherTablesNameKeyAndLine) {
               HasSubstr("cfg.toml:7: strategy.lookback: expected an integer"));
   EXPECT_THAT(error_of(strategy_head + "kind = \"momentum\"\nassets = [\"A\", \"B\"]\nlookback = 0\ntop_n = 1\n"),
               HasSubstr("cfg.toml:7: strategy.lookback: must be at least 1"));
+  // inverse_volatility needs two returns in its window: with one, every asset's σ is 0.
+  EXPECT_THAT(error_of(strategy_head + "kind = \"inverse_volatility\"\nassets = [\"A\", \"B\"]\nlookback = 1\n"),
+              HasSubstr("cfg.toml:7: strategy.lookback: must be at least 2 (the volatility of a single return is 0"));
   EXPECT_THAT(error_of(strategy_head + "kind = \"magic\"\n"),
               HasSubstr("cfg.toml:5: strategy.kind: unknown strategy kind 'magic'"));
   EXPECT_THAT(error_of(strategy_head + "kind = \"momentum\"\nassets = [\"A\"]\ntop_n = 1\n"),
