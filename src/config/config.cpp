@@ -123,13 +123,11 @@ struct Origin {
   bool parsed = true;    // the root table was parsed from `path`, not copied (a sweep variant)
 };
 
-// "file:line" for a node parsed from the config file. A node without a source path was set by
-// --set (copies, as set_value makes, drop toml++'s source information): "file (--set)". In a
-// copied root every node lacks a source; then just "file".
+// location() of a node of a parsed root; in a copied root (a sweep variant) every node lacks
+// a source line, so just "file".
 std::string where(const Origin& origin, const toml::node& node) {
-  const auto& src = node.source();
-  if (src.path != nullptr) return fmt::format("{}:{}", origin.path.string(), src.begin.line);
-  return origin.parsed ? fmt::format("{} (--set)", origin.path.string()) : origin.path.string();
+  if (node.source().path == nullptr && !origin.parsed) return origin.path.string();
+  return location(origin.path, node);
 }
 
 const char* type_name(const toml::node& node) {
@@ -487,6 +485,12 @@ void apply_assignment(toml::table& root, std::string_view assignment) {
     parsed = toml::table{{"v", std::string(text)}};
   }
   set_value(root, key, *parsed.get("v"));
+}
+
+std::string location(const fs::path& file, const toml::node& node) {
+  const auto& source = node.source();
+  if (source.path != nullptr) return fmt::format("{}:{}", file.string(), source.begin.line);
+  return fmt::format("{} (--set)", file.string());
 }
 
 ConfigFile::ConfigFile(fs::path file)

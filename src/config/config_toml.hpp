@@ -24,6 +24,10 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
 // (so --set backtest.rebalance=weekly works).
 void apply_assignment(toml::table& root, std::string_view assignment);
 
+// Where `node`, of a table parsed from the config `file`, is set: "file:line", or
+// "file (--set)" for a value set after parsing (--set; toml++ copies drop source lines too).
+std::string location(const std::filesystem::path& file, const toml::node& node);
+
 // Builds and validates the typed config from a parsed table. `path` is the config file (used
 // for relative paths and messages). Messages give "file:line", or "file (--set)" for values
 // set after parsing; a root that is a copy (toml++ copies drop line information, e.g. a sweep

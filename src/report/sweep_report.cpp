@@ -172,8 +172,9 @@ struct Manifest {
   std::string heatmap_ignored;       // an unusable heatmap setting, as JSON text
 };
 
-Manifest read_manifest(const fs::path& path) {
-  const JsonDoc doc = JsonDoc::load(path);
+// manifest.json, already parsed into `doc`.
+Manifest read_manifest(const JsonDoc& doc) {
+  const fs::path& path = doc.path;
   const json& root = doc.root;
   if (JsonDoc::find(root, "grid") == nullptr)
     throw InputError(fmt::format("{}: no \"grid\" (not the manifest of a qsweep sweep)", path.string()));
@@ -1083,7 +1084,7 @@ bool all_numbers_finite(const json& value) {
 void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<Curves> curves, bool sync,
                   unsigned threads) {
   Sweep s;
-  s.manifest = read_manifest(sweep_dir / "manifest.json");
+  s.manifest = read_manifest(JsonDoc::load(sweep_dir / "manifest.json"));
   s.summary = std::move(summary_doc);
   const JsonDoc& summary = s.summary;
   s.metric = metric_info(summary.string(summary.root, "", "rank_by"));
@@ -1117,11 +1118,11 @@ void write_sweep_report(const fs::path& sweep_dir, bool sync) {
 namespace report {
 
 ManifestGrid read_sweep_grid(const fs::path& manifest_path) {
-  const Manifest m = read_manifest(manifest_path);
+  const JsonDoc doc = JsonDoc::load(manifest_path);
+  const Manifest m = read_manifest(doc);
   ManifestGrid grid;
   for (const Dimension& d : m.dims) grid.keys.push_back(d.key);
   grid.size = m.grid_size;
-  const JsonDoc doc = JsonDoc::load(manifest_path);
   grid.rank_by = doc.optional_string(doc.root, "", "rank_by").value_or("sharpe");
   return grid;
 }

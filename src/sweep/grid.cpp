@@ -169,9 +169,7 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
   const toml::table* table = node->as_table();
   if (!table) throw InputError(fmt::format("{}: sweep: expected a table", path.string()));
   auto fail = [&](const toml::node& at, std::string_view key, const std::string& message) -> InputError {
-    const std::string where = at.source().path != nullptr ? fmt::format("{}:{}", path.string(), at.source().begin.line)
-                                                          : fmt::format("{} (--set)", path.string());
-    return InputError(fmt::format("{}: sweep.\"{}\": {}", where, key, message));
+    return InputError(fmt::format("{}: sweep.\"{}\": {}", config::location(path, at), key, message));
   };
   // A range of `steps` + 1 values (compared as steps: + 1 could wrap around) must fit the limit.
   auto check_range_steps = [&](auto steps, const toml::node& at, std::string_view key) {

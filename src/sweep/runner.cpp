@@ -74,10 +74,9 @@ class VariantFactory {
   VariantFactory(const toml::table& base, const SweepGrid& grid, fs::path path)
       : base_(base), grid_(grid), file_(std::move(path)) {
     record_locations(base, "");
-    for (const SweepDimension& d : grid_.dimensions())
+    for (const SweepDimension& d : grid_.dimensions()) {
       locations_[d.key] = d.line > 0 ? fmt::format("{}:{}", file_.path.string(), d.line)
                                      : fmt::format("{} (--set)", file_.path.string());
-    for (const SweepDimension& d : grid_.dimensions()) {
       std::vector<const toml::node*> nodes;  // a table's nodes stay put when the table moves
       for (const std::string& text : d.values) nodes.push_back(parsed_.emplace_back(parse_value_text(text)).get("v"));
       values_.push_back(std::move(nodes));
@@ -149,9 +148,7 @@ class VariantFactory {
   void record_locations(const toml::table& table, const std::string& prefix) {
     for (const auto& [key, node] : table) {
       const std::string path = prefix.empty() ? std::string(key.str()) : fmt::format("{}.{}", prefix, key.str());
-      locations_[path] = node.source().path != nullptr
-                             ? fmt::format("{}:{}", file_.path.string(), node.source().begin.line)
-                             : fmt::format("{} (--set)", file_.path.string());
+      locations_[path] = config::location(file_.path, node);
       if (const toml::table* inner = node.as_table()) record_locations(*inner, path);
     }
   }
