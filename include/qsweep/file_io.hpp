@@ -37,6 +37,8 @@ void sync_file(const std::filesystem::path& path);
 // for files inside a write_dir_atomic() folder, which its rename publishes all at once. Throws
 // IoError naming the path.
 void write_new_file(const std::filesystem::path& path, std::string_view content);
+// The same for content given as pieces, written in order (no copy of the whole).
+void write_new_file(const std::filesystem::path& path, std::span<const std::string_view> pieces);
 
 // Creates a fresh output directory atomically: `build(tmp)` fills a temporary sibling
 // directory, which then replaces `dir` (an existing `dir` is removed only after `build`

@@ -63,15 +63,21 @@ bool write_all(int fd, std::string_view content) {
 
 }  // namespace
 
-void write_new_file(const fs::path& path, std::string_view content) {
+void write_new_file(const fs::path& path, std::span<const std::string_view> pieces) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
-  if (!write_all(fd, content)) {
-    const int err = errno;
-    ::close(fd);
-    throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
+  for (const std::string_view piece : pieces) {
+    if (!write_all(fd, piece)) {
+      const int err = errno;
+      ::close(fd);
+      throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
+    }
   }
   if (::close(fd) != 0) throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(errno)));
+}
+
+void write_new_file(const fs::path& path, std::string_view content) {
+  write_new_file(path, std::span<const std::string_view>(&content, 1));
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {

@@ -50,9 +50,12 @@ class ProblemSink {
   std::size_t count_ = 0;
 };
 
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  // Most fields start and end with a printable character: one comparison each.
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ' && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ' && is_blank(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -80,18 +83,28 @@ constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7
 // correctly rounded division gives the correctly rounded value, as std::from_chars does (Clinger's
 // fast path). False for any other text.
 bool parse_plain_decimal(std::string_view text, double& out) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
   std::uint64_t digits = 0;
-  std::size_t count = 0;
-  std::size_t i = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++count)
-    digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  // Appends the digits from p on to `digits` (wrapping past 19 digits, which the count check
+  // below refuses); returns how many there were.
+  auto read_digits = [&] {
+    const char* const first = p;
+    for (; p != end; ++p) {
+      const unsigned digit = static_cast<unsigned char>(*p) - unsigned{'0'};
+      if (digit > 9) break;
+      digits = digits * 10 + digit;
+    }
+    return static_cast<std::size_t>(p - first);
+  };
+  const std::size_t count = read_digits();
   if (count == 0) return false;
   std::size_t decimals = 0;
-  if (i < text.size()) {
-    if (text[i] != '.') return false;
-    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++decimals)
-      digits = digits * 10 + static_cast<std::uint64_t>(text[i] - '0');
-    if (decimals == 0 || i != text.size()) return false;
+  if (p != end) {
+    if (*p != '.') return false;
+    ++p;
+    decimals = read_digits();
+    if (decimals == 0 || p != end) return false;
   }
   if (count + decimals > 15) return false;
   out = static_cast<double>(digits) / kPowersOfTen[decimals];

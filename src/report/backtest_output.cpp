@@ -42,7 +42,10 @@ void append_date(fmt::memory_buffer& out, Day day) {
   out.append(text, text + sizeof text);
 }
 
-std::string text_of(const fmt::memory_buffer& buf) { return {buf.data(), buf.size()}; }
+// A CSV file's text, written straight from the buffer it was built in.
+void write_csv(const fs::path& path, const fmt::memory_buffer& text) {
+  write_new_file(path, std::string_view(text.data(), text.size()));
+}
 
 // "date,<ticker>,<ticker>..." and a newline.
 void append_ticker_header(fmt::memory_buffer& out, const std::vector<std::string>& tickers) {
@@ -54,8 +57,9 @@ void append_ticker_header(fmt::memory_buffer& out, const std::vector<std::string
   out.push_back('\n');
 }
 
-std::string equity_csv(const SessionResult& r) {
+fmt::memory_buffer equity_csv(const SessionResult& r) {
   fmt::memory_buffer out;
+  out.reserve(64 + r.dates.size() * 72);  // a guess that saves regrowing: a date and three 20-character numbers
   out.append(std::string_view("date,equity,cash,market_value\n"));
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
@@ -65,10 +69,10 @@ std::string equity_csv(const SessionResult& r) {
     }
     out.push_back('\n');
   }
-  return text_of(out);
+  return out;
 }
 
-std::string fills_csv(const SessionResult& r) {
+fmt::memory_buffer fills_csv(const SessionResult& r) {
   fmt::memory_buffer out;
   out.append(std::string_view("date,ticker,quantity,price,commission,cash_after\n"));
   for (const Fill& f : r.fills) {
@@ -76,11 +80,11 @@ std::string fills_csv(const SessionResult& r) {
     fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{},{},{}\n"), r.tickers[f.asset], f.quantity, f.price, f.commission,
                    f.cash_after);
   }
-  return text_of(out);
+  return out;
 }
 
 // Target weights at each rebalance, as the strategy returned them: date, then one column per ticker.
-std::string weights_csv(const SessionResult& r) {
+fmt::memory_buffer weights_csv(const SessionResult& r) {
   fmt::memory_buffer out;
   append_ticker_header(out, r.tickers);
   for (const RebalanceRecord& rb : r.rebalances) {
@@ -91,11 +95,12 @@ std::string weights_csv(const SessionResult& r) {
     }
     out.push_back('\n');
   }
-  return text_of(out);
+  return out;
 }
 
-std::string positions_csv(const SessionResult& r) {
+fmt::memory_buffer positions_csv(const SessionResult& r) {
   fmt::memory_buffer out;
+  out.reserve(64 + r.dates.size() * (11 + 8 * r.tickers.size()));  // a guess: seven-digit quantities
   append_ticker_header(out, r.tickers);
   const std::size_t n = r.tickers.size();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
@@ -106,7 +111,7 @@ std::string positions_csv(const SessionResult& r) {
     }
     out.push_back('\n');
   }
-  return text_of(out);
+  return out;
 }
 
 using report::JsonWriter;
@@ -479,33 +484,40 @@ std::string benchmark_statistics_text(const BacktestRun& run) {
   return w.take();
 }
 
-// statistics.json from the texts of its two sessions' members (benchmark_text unused without
-// a benchmark).
-std::string statistics_json(const BacktestRun& run, const std::string& strategy_text,
-                            const std::string& benchmark_text) {
-  JsonWriter w;
-  w.reserve(strategy_text.size() + benchmark_text.size() + 256);
-  w.begin_object();
-  w.key("strategy");
-  w.raw([&](std::string& out) { out.append(strategy_text); });
+// The text of statistics.json, in pieces around its two sessions' members (benchmark_text
+// unused without a benchmark): written piece by piece, the 2 MB document is never copied whole.
+std::vector<std::string_view> statistics_json_pieces(const BacktestRun& run, const std::string& strategy_text,
+                                                     const std::string& benchmark_text, std::string& names_text) {
+  JsonWriter names;  // the members after the sessions, as an object whose '{' is dropped below
+  names.begin_object();
+  names.field("strategy_id", run.config.name);
+  names.field("strategy_name", run.config.name);
   if (run.benchmark) {
-    w.key("benchmark");
-    w.raw([&](std::string& out) { out.append(benchmark_text); });
+    names.field("benchmark_id", run.config.name + "_benchmark");
+    names.field("benchmark_name", run.config.name + " benchmark");
   }
-  w.field("strategy_id", run.config.name);
-  w.field("strategy_name", run.config.name);
+  names.end_object();
+  names_text = names.take("\n");
+  names_text.front() = ',';
+  std::vector<std::string_view> pieces = {R"({"strategy":)", strategy_text};
   if (run.benchmark) {
-    w.field("benchmark_id", run.config.name + "_benchmark");
-    w.field("benchmark_name", run.config.name + " benchmark");
+    pieces.emplace_back(R"(,"benchmark":)");
+    pieces.emplace_back(benchmark_text);
   }
-  w.end_object();
-  return w.take("\n");
+  pieces.emplace_back(names_text);
+  return pieces;
 }
 
 }  // namespace
 
 std::string statistics_json(const BacktestRun& run) {
-  return statistics_json(run, strategy_statistics_text(run), run.benchmark ? benchmark_statistics_text(run) : "");
+  const std::string strategy_text = strategy_statistics_text(run);
+  const std::string benchmark_text = run.benchmark ? benchmark_statistics_text(run) : "";
+  std::string names_text;
+  std::string text;
+  for (const std::string_view piece : statistics_json_pieces(run, strategy_text, benchmark_text, names_text))
+    text.append(piece);
+  return text;
 }
 
 std::string summary_table(const BacktestRun& run) {
@@ -590,8 +602,11 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
     std::string strategy_statistics, benchmark_statistics;
     std::atomic<int> statistics_parts_left{run.benchmark ? 2 : 1};
     auto statistics_part_done = [&] {
-      if (--statistics_parts_left == 0)
-        write_new_file(dir / "statistics.json", statistics_json(run, strategy_statistics, benchmark_statistics));
+      if (--statistics_parts_left == 0) {
+        std::string names_text;
+        write_new_file(dir / "statistics.json",
+                       statistics_json_pieces(run, strategy_statistics, benchmark_statistics, names_text));
+      }
     };
     std::vector<std::function<void()>> tasks = {
         [&] {
@@ -607,17 +622,17 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
           strategy_statistics = strategy_statistics_text(run);
           statistics_part_done();
         },
-        [&] { write_new_file(dir / "equity.csv", equity_csv(run.strategy.result)); },
-        [&] { write_new_file(dir / "positions.csv", positions_csv(run.strategy.result)); },
-        [&] { write_new_file(dir / "fills.csv", fills_csv(run.strategy.result)); },
-        [&] { write_new_file(dir / "weights.csv", weights_csv(run.strategy.result)); }};
+        [&] { write_csv(dir / "equity.csv", equity_csv(run.strategy.result)); },
+        [&] { write_csv(dir / "positions.csv", positions_csv(run.strategy.result)); },
+        [&] { write_csv(dir / "fills.csv", fills_csv(run.strategy.result)); },
+        [&] { write_csv(dir / "weights.csv", weights_csv(run.strategy.result)); }};
     if (run.benchmark) {
       tasks.insert(tasks.begin() + 2, [&] {
         benchmark_statistics = benchmark_statistics_text(run);
         statistics_part_done();
       });
-      tasks.insert(tasks.begin() + 4, [&] { write_new_file(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result)); });
-      tasks.emplace_back([&] { write_new_file(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result)); });
+      tasks.insert(tasks.begin() + 4, [&] { write_csv(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result)); });
+      tasks.emplace_back([&] { write_csv(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result)); });
     }
     run_tasks(tasks, available_cpus());
     if (!report_written) write_backtest_report(dir, /*sync=*/false);  // reads the files above

@@ -1,8 +1,8 @@
 // A streaming JSON writer (internal to libqsweep): appends the text of a document to one string,
-// without building a tree. Its output is byte for byte what nlohmann::json's dump() (compact)
-// or dump(indent) prints for the same document: numbers through nlohmann's own to_chars (Grisu2,
-// shortest round-trip, "1.0" for whole doubles), non-finite doubles as null, strings escaped by
-// nlohmann (invalid UTF-8 throws nlohmann::json::type_error, as dump() does).
+// without building a tree. Its layout is nlohmann::json's dump() (compact) or dump(indent), with
+// strings escaped by nlohmann (invalid UTF-8 throws nlohmann::json::type_error, as dump() does).
+// Numbers print as Python's json.dump prints them, as QSTrader's statistics file has them:
+// shortest round-trip digits, "1.0" for whole doubles, null where not finite (append_json_number).
 // Not thread-safe; one writer per document.
 #pragma once
 
@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "report/number_text.hpp"
 
 namespace qsweep::report {
 
@@ -78,16 +80,8 @@ class JsonWriter {
     write(buf_);
   }
 
-  // A double as nlohmann's dump() prints it: null when not finite.
-  static void append_number(std::string& out, double v) {
-    if (!std::isfinite(v)) {
-      out.append("null");
-      return;
-    }
-    char text[64];
-    const char* end = nlohmann::detail::to_chars(text, text + sizeof text, v);
-    out.append(text, static_cast<std::size_t>(end - text));
-  }
+  // A double as value(v) writes it.
+  static void append_number(std::string& out, double v) { append_json_number(out, v); }
 
   // Makes room for `bytes` more characters (an estimate saves regrowing a large document).
   void reserve(std::size_t bytes) { buf_.reserve(buf_.size() + bytes); }

@@ -1,26 +1,32 @@
-// Shortest round-trip text of a double, as fmt's "{}" writes it (internal to libqsweep).
+// Shortest round-trip text of doubles (internal to libqsweep): the fewest significant digits that
+// read back as the same double, nearest to it (Dragonbox), laid out as fmt's "{}" and Python's
+// repr() lay them out: fixed notation when the decimal exponent is in -4..15 ("0.0001",
+// "123.5"), otherwise "1.5e-07" / "1e+16" (sign and at least two exponent digits).
+// These run on every number of every output file, so they skip fmt's formatting machinery.
 #pragma once
 
-#include <cmath>
-#include <cstdint>
+#include <cstddef>
+#include <string>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace qsweep::report {
 
-// Appends `v` to `out` exactly as fmt::format("{}", v) would: whole numbers below 1e15 (share
-// quantities, zero weights) as their integer digits without calling the float formatter, every
-// other value through fmt. "-0" for -0.0, as fmt.
-inline void append_shortest(fmt::memory_buffer& out, double v) {
-  if (std::abs(v) < 1e15 && v == std::trunc(v)) {
-    const auto whole = static_cast<std::int64_t>(v);
-    if (whole == 0 && std::signbit(v)) out.push_back('-');
-    const fmt::format_int digits(whole);
-    out.append(digits.data(), digits.data() + digits.size());
-    return;
-  }
-  fmt::format_to(fmt::appender(out), FMT_COMPILE("{}"), v);
-}
+// How a whole number in fixed notation ends: "3" (fmt) or "3.0" (Python, JSON writers).
+enum class WholeNumbers { kBare, kPointZero };
+
+// Room write_shortest needs: "-1.2345678901234567e-308" is 24 characters.
+constexpr std::size_t kShortestMaxChars = 32;
+
+// Writes finite `v` to `out`, which has room for kShortestMaxChars; returns the end of the text.
+// -0.0 prints as "-0" ("-0.0" with kPointZero), as fmt and Python print it.
+char* write_shortest(char* out, double v, WholeNumbers whole);
+
+// Appends `v` exactly as fmt::format("{}", v) would ("nan", "inf", "-inf" included).
+void append_shortest(fmt::memory_buffer& out, double v);
+
+// Appends `v` exactly as Python's repr(v) would for finite values, which is how QSTrader's
+// json.dump writes numbers; "null" when `v` is not finite.
+void append_json_number(std::string& out, double v);
 
 }  // namespace qsweep::report

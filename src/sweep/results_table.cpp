@@ -16,6 +16,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/overfitting.hpp"
+#include "report/number_text.hpp"
 #include "report/sweep_report.hpp"
 #include "sweep/sweep_internal.hpp"
 
@@ -63,7 +64,7 @@ const std::vector<Column>& columns() {
 // undefined or not finite.
 void append_field(fmt::memory_buffer& out, const std::optional<double>& v) {
   out.push_back(',');
-  if (v && std::isfinite(*v)) fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), *v);
+  if (v && std::isfinite(*v)) report::append_shortest(out, *v);
 }
 
 bool parse_number(std::string_view text, double& out) {
@@ -95,7 +96,7 @@ std::string journal_header() {
 void append_numbers(fmt::memory_buffer& out, const std::vector<double>& values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out.push_back(';');
-    fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), values[i]);
+    report::append_shortest(out, values[i]);
   }
 }
 

@@ -97,6 +97,7 @@ TEST(MarketData, PricesAreTheCorrectlyRoundedValuesOfTheirText) {
                                            "1.234567890123456789",
                                            "9007199254740993",
                                            "12345678901234567890.5",
+                                           "99999999999999999999999999.000000000000000000001",
                                            "1e2",
                                            "2.5E-3"};
   std::string text = "Date,Open,Close\n";
