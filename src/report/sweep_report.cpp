@@ -279,21 +279,13 @@ struct Results {
 };
 
 Results read_results(const fs::path& path, const Manifest& m, const std::string& rank_by) {
-  const CsvFile csv = read_csv_file(path);
-  const std::size_t id_col = column_of(csv, "id");
+  const report::ResultsTable table = report::read_results_table(path, m.grid_size);
+  const CsvFile& csv = table.csv;
   const std::size_t metric_col = column_of(csv, rank_by);
   Results r;
   for (std::size_t i = 0; i < csv.row_count(); ++i) {
-    const std::string_view field = csv.cell(i, id_col);
-    std::uint64_t id = 0;
-    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
-    if (ec != std::errc() || end != field.data() + field.size() || field.empty() || id >= m.grid_size) {
-      throw InputError(
-          fmt::format("{}:{}: column 'id': '{}' is not a variant id of the grid in manifest.json (0 to {})",
-                      path.string(), csv.lines[i], field, m.grid_size - 1));
-    }
-    if (!r.row_of.emplace(id, r.ids.size()).second)
-      throw InputError(fmt::format("{}:{}: variant id {} appears twice", path.string(), csv.lines[i], id));
+    const std::uint64_t id = table.ids[i];
+    r.row_of.emplace(id, r.ids.size());
     // Mixed-radix digits of the id, the last dimension varying fastest (docs/sweep.md).
     std::vector<std::size_t> digits(m.dims.size());
     std::uint64_t rest = id;
@@ -1125,6 +1117,31 @@ ManifestGrid read_sweep_grid(const fs::path& manifest_path) {
   grid.size = m.grid_size;
   grid.rank_by = doc.optional_string(doc.root, "", "rank_by").value_or("sharpe");
   return grid;
+}
+
+ResultsTable read_results_table(const fs::path& path, std::uint64_t grid_size) {
+  const std::string text = read_existing(path);
+  if (!text.empty() && text.back() != '\n') {
+    throw InputError(fmt::format("{}:{}: the last line is cut short (no line end)", path.string(),
+                                 std::count(text.begin(), text.end(), '\n') + 1));
+  }
+  ResultsTable table{parse_csv(path, text, CsvQuotes::rfc4180), {}};
+  const CsvFile& csv = table.csv;
+  const std::size_t id_col = column_of(csv, "id");
+  std::vector<bool> seen(static_cast<std::size_t>(grid_size));  // at most kMaxSweepVariants
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
+    const std::string_view field = csv.cell(i, id_col);
+    std::uint64_t id = 0;
+    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), id);
+    if (ec != std::errc() || end != field.data() + field.size() || field.empty() || id >= grid_size) {
+      throw InputError(fmt::format("{}:{}: column 'id': '{}' is not a variant id of the grid in manifest.json (0 to {})",
+                                   path.string(), csv.lines[i], field, grid_size - 1));
+    }
+    if (seen[id]) throw InputError(fmt::format("{}:{}: variant id {} appears twice", path.string(), csv.lines[i], id));
+    seen[id] = true;
+    table.ids.push_back(id);
+  }
+  return table;
 }
 
 void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync, unsigned threads) {

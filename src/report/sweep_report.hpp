@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qsweep/date.hpp"
+#include "report/html_page.hpp"
 
 namespace qsweep::report {
 
@@ -36,5 +37,15 @@ struct ManifestGrid {
   std::string rank_by;
 };
 ManifestGrid read_sweep_grid(const std::filesystem::path& manifest_path);
+
+// A sweep folder's results.csv, checked as `qsweep report` and `qsweep show` read it (InputError
+// naming file:line and column): a header with an "id" column, rows with the header's fields, each
+// id a variant id of a grid of `grid_size` variants and listed once, and a last line that ends
+// with a line end (the file is written whole, so one without is damaged). `ids[i]` is row i's id.
+struct ResultsTable {
+  CsvFile csv;
+  std::vector<std::uint64_t> ids;
+};
+ResultsTable read_results_table(const std::filesystem::path& path, std::uint64_t grid_size);
 
 }  // namespace qsweep::report

@@ -18,59 +18,6 @@
 namespace fs = std::filesystem;
 
 namespace qsweep {
-namespace {
-
-// Splits one CSV line, honouring double quotes.
-std::vector<std::string> split_csv(std::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') { out.back() += '"'; ++i; }
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') quoted = true;
-    else if (c == ',') out.emplace_back();
-    else out.back() += c;
-  }
-  return out;
-}
-
-// The ',' (or the line's end) closing the CSV field that starts at `i`.
-std::size_t end_of_field(std::string_view line, std::size_t i) {
-  for (bool quoted = false; i < line.size() && (quoted || line[i] != ','); ++i)
-    if (line[i] == '"') quoted = !quoted;
-  return i;
-}
-
-// Field `col` (0-based) of a CSV line, unquoted; empty when the line has fewer fields.
-std::string field_at(std::string_view line, std::size_t col) {
-  std::size_t start = 0;
-  for (std::size_t c = 0; c < col; ++c) {
-    const std::size_t end = end_of_field(line, start);
-    if (end >= line.size()) return "";
-    start = end + 1;
-  }
-  return split_csv(line.substr(start, end_of_field(line, start) - start)).front();
-}
-
-// Fields in a CSV line.
-std::size_t field_count(std::string_view line) {
-  std::size_t fields = 1;
-  for (std::size_t end = end_of_field(line, 0); end < line.size(); end = end_of_field(line, end + 1)) ++fields;
-  return fields;
-}
-
-// A finite number; nullopt otherwise ("nan" and "inf" included: results.csv never holds them).
-std::optional<double> number(const std::string& s) {
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
-}  // namespace
 
 std::string format_ranking(const fs::path& dir, std::size_t top, const std::string& rank_by_arg) {
   std::error_code ec;
@@ -87,44 +34,15 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   if (rank_by_arg.empty() && !sweep::is_result_column(grid.rank_by))
     throw InputError(fmt::format("{}: \"rank_by\": '{}' is not a statistic", manifest.string(), grid.rank_by));
   const std::string rank_by = rank_by_arg.empty() ? grid.rank_by : rank_by_arg;
-  const std::string text = read_file(results);
-  std::vector<std::string_view> lines;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t eol = std::min(text.find('\n', pos), text.size());
-    if (eol > pos) lines.emplace_back(text.data() + pos, eol - pos);
-    pos = eol + 1;
-  }
-  if (lines.empty()) throw InputError(fmt::format("{}: empty file", results.string()));
-  if (text.back() != '\n')
-    throw InputError(fmt::format("{}:{}: the last line is cut short (no line end)", results.string(), lines.size()));
-  const std::vector<std::string> header = split_csv(lines.front());
-  const auto col = std::find(header.begin(), header.end(), rank_by);
-  if (col == header.end()) throw InputError(fmt::format("{}: no column '{}'", results.string(), rank_by));
-  const std::size_t rank_col = static_cast<std::size_t>(col - header.begin());
-  const auto id_col_at = std::find(header.begin(), header.end(), "id");
-  if (id_col_at == header.end()) throw InputError(fmt::format("{}: no column 'id'", results.string()));
-  const std::size_t id_col = static_cast<std::size_t>(id_col_at - header.begin());
-  std::vector<bool> seen(static_cast<std::size_t>(grid.size));  // at most kMaxSweepVariants
-  // Ranked by the one column; only the rows shown are split in full. Every row must have the
-  // header's fields and a number (or nothing: undefined) in that column.
-  std::vector<std::pair<std::optional<double>, std::string_view>> ranked;
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    if (field_count(lines[i]) != header.size())
-      throw InputError(fmt::format("{}:{}: expected {} fields, found {}", results.string(), i + 1, header.size(),
-                                   field_count(lines[i])));
-    const std::string id_text = field_at(lines[i], id_col);
-    std::uint64_t id = 0;
-    const auto [id_end, id_ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-    if (id_text.empty() || id_ec != std::errc{} || id_end != id_text.data() + id_text.size() || id >= seen.size())
-      throw InputError(fmt::format("{}:{}: column 'id': '{}' is not a variant id of the grid in manifest.json (0 to {})",
-                                   results.string(), i + 1, id_text, grid.size - 1));
-    if (seen[id]) throw InputError(fmt::format("{}:{}: variant id {} appears twice", results.string(), i + 1, id));
-    seen[id] = true;
-    const std::string value = field_at(lines[i], rank_col);
-    const std::optional<double> key = number(value);
-    if (!key && !value.empty())
-      throw InputError(fmt::format("{}:{}: column '{}': '{}' is not a finite number", results.string(), i + 1, rank_by, value));
-    ranked.emplace_back(key, lines[i]);
+  const report::ResultsTable table = report::read_results_table(results, grid.size);
+  const report::CsvFile& csv = table.csv;
+  const std::size_t rank_col = report::column_of(csv, rank_by);
+  // Every row needs a finite number in the ranked column, or nothing (undefined).
+  std::vector<std::pair<std::optional<double>, std::size_t>> ranked;  // value, row
+  for (std::size_t i = 0; i < csv.row_count(); ++i) {
+    std::optional<double> key;
+    if (!csv.cell(i, rank_col).empty()) key = report::number_at(csv, i, rank_col);
+    ranked.emplace_back(key, i);
   }
   const bool higher = higher_is_better(rank_by);
   std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
@@ -133,8 +51,8 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
     if (!x || !y) return x.has_value() && !y.has_value();
     return higher ? *x > *y : *x < *y;
   });
-  std::vector<std::vector<std::string>> rows;
-  for (std::size_t r = 0; r < std::min(top, ranked.size()); ++r) rows.push_back(split_csv(ranked[r].second));
+  std::vector<std::size_t> rows;  // the rows shown, best first
+  for (std::size_t r = 0; r < std::min(top, ranked.size()); ++r) rows.push_back(ranked[r].second);
 
   // Columns shown: rank, id, the swept parameters, then a few key statistics.
   std::vector<std::string> shown = {"id"};
@@ -142,21 +60,23 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   for (const char* s : {"sharpe", "cagr", "max_drawdown", "sortino", "total_return"})
     if (std::find(shown.begin(), shown.end(), s) == shown.end()) shown.emplace_back(s);
   if (std::find(shown.begin(), shown.end(), rank_by) == shown.end()) shown.push_back(rank_by);
-  std::vector<std::size_t> idx;
+  const std::vector<std::string>& header = csv.header;
+  std::vector<std::size_t> idx;  // header.size() for a column results.csv lacks
   for (const std::string& s : shown) idx.push_back(static_cast<std::size_t>(std::find(header.begin(), header.end(), s) - header.begin()));
 
-  auto cell = [&](const std::vector<std::string>& row, std::size_t c) -> std::string {
-    if (idx[c] >= row.size()) return "";
-    const std::string& v = row[idx[c]];
+  auto cell = [&](std::size_t row, std::size_t c) -> std::string {
+    if (idx[c] >= header.size()) return "";
+    const std::string v(csv.cell(row, idx[c]));
     const std::string& name = shown[c];
     if (name == "id" || c <= swept.size()) return v;
-    const auto x = number(v);
-    if (!x) return "n/a";
+    double x = 0;
+    const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (v.empty() || error != std::errc{} || end != v.data() + v.size() || !std::isfinite(x)) return "n/a";
     if (name == "cagr" || name == "max_drawdown" || name == "total_return" || name == "annual_volatility")
-      return fmt::format("{:.2f}%", *x * 100.0);
-    if (name == "max_drawdown_duration" || name == "fills") return fmt::format("{:.0f}", *x);
-    if (name == "final_equity") return fmt::format("{:.2f}", *x);
-    return fmt::format("{:.3f}", *x);
+      return fmt::format("{:.2f}%", x * 100.0);
+    if (name == "max_drawdown_duration" || name == "fills") return fmt::format("{:.0f}", x);
+    if (name == "final_equity") return fmt::format("{:.2f}", x);
+    return fmt::format("{:.3f}", x);
   };
   std::vector<std::size_t> width(shown.size());
   const std::size_t n = rows.size();

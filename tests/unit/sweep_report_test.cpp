@@ -2,6 +2,7 @@
 // overfitting warnings and n/a reasons, heatmap cell means, escaping, degenerate grids
 // (one dimension, two variants, undefined statistics), errors naming the file, and
 // deterministic bytes.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -394,6 +395,22 @@ TEST_F(SweepReport, ErrorsNameTheFile) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("results.csv:2: column 'id': '8'"), std::string::npos) << e.what();
   }
+
+  // The file is written whole: a last line without its line end is damage, found before the
+  // line's missing fields or digits could be read as a shorter row.
+  const fs::path cut = folder("sweep-report-cut-short", three_dimensions());
+  const std::string whole = slurp(cut / "results.csv");
+  write_text(cut / "results.csv", whole.substr(0, whole.size() - 1));
+  try {
+    write_sweep_report(cut);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("results.csv:" + std::to_string(std::count(whole.begin(), whole.end(), '\n')) +
+                                         ": the last line is cut short"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(cut / "report.html"));
   EXPECT_THROW(write_sweep_report(dir / "missing"), IoError);
 }
 
