@@ -43,10 +43,13 @@ class StrategyParams {
  public:
   StrategyParams() = default;
   // `origin` prefixes messages (the config file); `locations` optionally maps a key to a more
-  // precise prefix such as "file.toml:12" or "file.toml (--set)".
+  // precise prefix such as "file.toml:12" or "file.toml (--set)". `unreadable` maps keys whose
+  // values are no ParamValue to the complete error message: reading one throws it, and one the
+  // strategy never reads is an unknown key like any other.
   StrategyParams(std::string kind, std::string key_prefix, std::string origin,
                  std::map<std::string, ParamValue> values,
-                 std::map<std::string, std::string> locations = {});
+                 std::map<std::string, std::string> locations = {},
+                 std::map<std::string, std::string> unreadable = {});
 
   const std::string& kind() const noexcept { return kind_; }
   // "strategy" or "benchmark": the config table the parameters came from.
@@ -77,6 +80,7 @@ class StrategyParams {
   std::string origin_;  // config file path, for messages
   std::map<std::string, ParamValue> values_;
   std::map<std::string, std::string> locations_;  // key -> "file:line", for messages
+  std::map<std::string, std::string> unreadable_;  // key -> its value's error message
   mutable std::map<std::string, bool> used_;
 };
 

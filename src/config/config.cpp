@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -34,9 +35,10 @@ const char* to_string(RebalanceFrequency frequency) noexcept {
 
 StrategyParams::StrategyParams(std::string kind, std::string key_prefix, std::string origin,
                                std::map<std::string, ParamValue> values,
-                               std::map<std::string, std::string> locations)
+                               std::map<std::string, std::string> locations,
+                               std::map<std::string, std::string> unreadable)
     : kind_(std::move(kind)), key_prefix_(std::move(key_prefix)), origin_(std::move(origin)),
-      values_(std::move(values)), locations_(std::move(locations)) {}
+      values_(std::move(values)), locations_(std::move(locations)), unreadable_(std::move(unreadable)) {}
 
 void StrategyParams::fail(const std::string& name, const std::string& message) const {
   const auto located = locations_.find(name);
@@ -53,11 +55,12 @@ void StrategyParams::fail_entry(const std::string& name, const std::string& entr
 
 bool StrategyParams::has(const std::string& name) const {
   used_[name] = true;
-  return values_.count(name) != 0;
+  return values_.count(name) != 0 || unreadable_.count(name) != 0;
 }
 
 const ParamValue& StrategyParams::require(const std::string& name) const {
   used_[name] = true;
+  if (const auto bad = unreadable_.find(name); bad != unreadable_.end()) throw InputError(bad->second);
   const auto it = values_.find(name);
   if (it == values_.end()) fail(name, fmt::format("required by strategy kind '{}' but missing", kind_));
   return it->second;
@@ -103,8 +106,13 @@ WeightList StrategyParams::get_weights(const std::string& name) const {
 }
 
 void StrategyParams::check_all_used() const {
-  for (const auto& [name, value] : values_) {
-    if (!used_.count(name)) fail(name, fmt::format("unknown key for strategy kind '{}'", kind_));
+  // Keys in name order, whether their values were readable or not.
+  std::set<std::string_view> names;
+  for (const auto& [name, value] : values_) names.insert(name);
+  for (const auto& [name, message] : unreadable_) names.insert(name);
+  for (const std::string_view name : names) {
+    if (!used_.count(std::string(name)))
+      fail(std::string(name), fmt::format("unknown key for strategy kind '{}'", kind_));
   }
 }
 
@@ -361,6 +369,7 @@ StrategyParams read_strategy(const toml::table& table, const std::string& prefix
                              const std::set<std::string, std::less<>>& skip) {
   std::map<std::string, ParamValue> values;
   std::map<std::string, std::string> locations;
+  std::map<std::string, std::string> unreadable;  // reported when the strategy reads the key
   std::string kind;
   for (const auto& [k, v] : table) {
     const std::string_view key = k.str();
@@ -378,13 +387,20 @@ StrategyParams read_strategy(const toml::table& table, const std::string& prefix
       kind = std::move(*s);
       continue;
     }
-    values.emplace(key, to_param(v, prefix, key, origin));
+    // A value of the wrong shape is an error only for a key the strategy reads: for any other
+    // (a misplaced [benchmark.data] table, say) "unknown key" says more.
+    try {
+      values.emplace(key, to_param(v, prefix, key, origin));
+    } catch (const InputError& e) {
+      unreadable.emplace(key, e.what());
+    }
   }
   if (kind.empty()) {
-    if (values.count("weights")) kind = "fixed_weights";
+    if (values.count("weights") || unreadable.count("weights")) kind = "fixed_weights";
     else throw InputError(fmt::format("{}: {}.kind: required key is missing", origin.path.string(), prefix));
   }
-  return StrategyParams(std::move(kind), prefix, origin.path.string(), std::move(values), std::move(locations));
+  return StrategyParams(std::move(kind), prefix, origin.path.string(), std::move(values), std::move(locations),
+                        std::move(unreadable));
 }
 
 void validate_session(const SessionConfig& s, const fs::path& path, const std::string& table) {

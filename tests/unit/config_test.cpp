@@ -368,6 +368,15 @@ TEST(Config, StrategyValueTypesSayWhatIsExpected) {
               HasSubstr("strategy.weights: an array holding an integer: arrays hold ticker strings"));
   EXPECT_THAT(error_of(kMinimal, {"strategy.weights={SPY = \"a\"}"}),
               HasSubstr("strategy.weights: SPY: expected a number (a table parameter maps tickers to numbers"));
+  // A value of the wrong shape under a key the strategy does not know is an unknown key: a
+  // [benchmark.data] table meant as [data], an array under a misspelt key.
+  const std::string misplaced = kMinimal + "[benchmark]\nweights = { SPY = 1.0 }\n[benchmark.data]\ndir = \"x\"\n";
+  EXPECT_THAT(error_of(misplaced), HasSubstr(fmt::format("cfg.toml:{}: benchmark.data: unknown key for strategy kind "
+                                                         "'fixed_weights'", line_of(misplaced, "[benchmark.data]"))));
+  EXPECT_THAT(error_of(kMinimal, {"strategy.wieghts=[1, 2]"}),
+              HasSubstr("strategy.wieghts: unknown key for strategy kind 'fixed_weights'"));
+  // Without a kind, a weights table of the wrong shape still makes a fixed_weights strategy.
+  EXPECT_THAT(error_of(kMinimal, {"strategy.weights={SPY = [1]}"}), HasSubstr("strategy.weights: SPY: expected a number"));
 }
 
 TEST(Config, WrongTypesInOtherTablesNameKeyAndLine) {
