@@ -266,11 +266,73 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   std::string_view cells[kUnused];
 
   SequentialDates dates;
+  const char* const end = text.data() + text.size();
+  // The row starting at `q` when it is in the usual form: the header's number of fields, the used
+  // ones without blanks around them, the date as YYYY-MM-DD, the prices plain positive decimals
+  // of at most 15 digits, dates rising. Appends it to `series` and returns the start of the next
+  // line; returns nullptr, having changed nothing, for any other row, which the general path below
+  // then reads (and names the problem of).
+  auto read_usual_row = [&](const char* q) -> const char* {
+    Day day = 0;
+    double prices[kUnused] = {};
+    for (std::size_t f = 0; f < n_columns; ++f) {
+      const Slot slot = slot_of[f];
+      if (slot == kUnused) {
+        q = next_separator(q, end);
+      } else if (slot == kDate) {
+        if (end - q < 10) return nullptr;
+        const std::optional<Day> parsed = dates.parse(std::string_view(q, 10));
+        if (!parsed || (!series.dates.empty() && *parsed <= series.dates.back())) return nullptr;
+        day = *parsed;
+        q += 10;
+      } else {  // digits[.digits], as parse_plain_decimal reads it
+        std::uint64_t digits = 0;
+        auto read_digits = [&] {
+          const char* const first = q;
+          for (unsigned digit; q != end && (digit = static_cast<unsigned char>(*q) - unsigned{'0'}) <= 9; ++q)
+            digits = digits * 10 + digit;
+          return q - first;
+        };
+        const auto whole = read_digits();
+        std::ptrdiff_t decimals = 0;
+        if (q != end && *q == '.') {
+          ++q;
+          decimals = read_digits();
+          if (decimals == 0) return nullptr;
+        }
+        if (whole == 0 || whole + decimals > 15 || digits == 0) return nullptr;
+        prices[slot] = static_cast<double>(digits) / kPowersOfTen[static_cast<std::size_t>(decimals)];
+      }
+      if (f + 1 < n_columns) {
+        if (q == end || *q != ',') return nullptr;
+        ++q;
+      } else {
+        if (q != end && *q == '\r') ++q;
+        if (q != end) {
+          if (*q != '\n') return nullptr;
+          ++q;
+        }
+      }
+    }
+    series.dates.push_back(day);
+    if (options.adjust) {
+      series.open.push_back((prices[kAdj] / prices[kClose]) * prices[kOpen]);  // as below
+      series.close.push_back(prices[kAdj]);
+    } else {
+      series.open.push_back(prices[kOpen]);
+      series.close.push_back(prices[kClose]);
+    }
+    return q;
+  };
+
   std::size_t line_no = 1;
   const char* p = text.data() + (eol == std::string_view::npos ? text.size() : eol + 1);
-  const char* const end = text.data() + text.size();
   while (p < end) {
     ++line_no;
+    if (const char* next = read_usual_row(p)) {
+      p = next;
+      continue;
+    }
     std::size_t n_fields = 0;
     const char* field_start = p;
     auto end_field = [&](const char* field_end) {

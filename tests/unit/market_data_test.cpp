@@ -113,6 +113,39 @@ TEST(MarketData, PricesAreTheCorrectlyRoundedValuesOfTheirText) {
   }
 }
 
+// Rows in the usual form (plain decimals, no blanks) take a fast path; any other row the general
+// one. Both must give the same values, whatever the line ends and column order, and the general
+// path must still name the problems of rows the fast one passes on.
+TEST(MarketData, UsualAndUnusualRowsReadAlike) {
+  const std::vector<std::pair<std::string, std::string>> cells = {  // Adj Close, Open
+      {"90.965317", "120.483838"}, {" 91.5", "121.25 "}, {"+92", "1.2e2"}, {"93.000000000000001", "7."},
+      {"94.5", "0.5"},             {"95", "122"},        {".5", "123.456789012345"}};
+  for (const char* line_end : {"\n", "\r\n"}) {
+    std::string text = std::string("Volume,Adj Close,Date,Open,Close,Note") + line_end;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      text += fmt::format("{},{},{},{},100,{}{}", 1000 + i, cells[i].first, format_date(d(2020, 1, 1) + static_cast<Day>(i)),
+                          cells[i].second, i % 2 ? "a b" : "", line_end);
+    const fs::path path = write_csv(fresh_temp_dir("md"), "MIX.csv", text);
+    const AssetSeries s = load_asset_csv(path, "MIX");
+    ASSERT_EQ(s.size(), cells.size()) << line_end;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const double adj = std::strtod(cells[i].first.c_str(), nullptr);
+      const double open = std::strtod(cells[i].second.c_str(), nullptr);
+      EXPECT_EQ(s.dates[i], d(2020, 1, 1) + static_cast<Day>(i));
+      EXPECT_EQ(s.close[i], adj) << i;
+      EXPECT_EQ(s.open[i], (adj / 100.0) * open) << i;
+    }
+  }
+  // Usual-looking rows with a problem are named by the general path.
+  const std::string header = "Date,Open,Close,Adj Close\n";
+  EXPECT_THAT(load_error(header + "2020-01-02,1.5,0.0,1.5\n"), HasSubstr(":2: column 'Close': price must be positive"));
+  EXPECT_THAT(load_error(header + "2020-01-02,1.5,2.5,1.5\n2020-01-02,1.5,2.5,1.5\n"),
+              HasSubstr(":3: column 'Date': 2020-01-02 duplicates the previous row's date"));
+  EXPECT_THAT(load_error(header + "2020-01-02,1.5,2.5,1.5,9\n"), HasSubstr(":2: expected 4 fields, found 5"));
+  EXPECT_THAT(load_error(header + "2020-01-02,1.5,2.5\n"), HasSubstr(":2: expected 4 fields, found 3"));
+  EXPECT_THAT(load_error(header + "2020-01-32,1.5,2.5,1.5\n"), HasSubstr(":2: column 'Date': '2020-01-32' is not a date"));
+}
+
 TEST(MarketData, AdjustFalseNeedsNoAdjClose) {
   const std::string text = "Date,Open,Close\n2020-01-02,10,11\n";
   const fs::path path = write_csv(fresh_temp_dir("md"), "RAW.csv", text);
