@@ -75,6 +75,16 @@ char* write_zeros(char* out, int count) {
 
 }  // namespace
 
+char* write_integer(char* out, std::uint64_t v) {
+  if (v == 0) {
+    *out = '0';
+    return out + 1;
+  }
+  const int n = decimal_digits(v);
+  write_digits(out, v, n);
+  return out + n;
+}
+
 char* write_shortest(char* out, double v, WholeNumbers whole) {
   if (std::signbit(v)) *out++ = '-';
   if (v == 0.0) {
@@ -87,10 +97,7 @@ char* write_shortest(char* out, double v, WholeNumbers whole) {
   }
   const double magnitude = std::abs(v);
   if (magnitude < 1e15 && magnitude == std::trunc(magnitude)) {  // share quantities, whole cash
-    const auto whole_value = static_cast<std::uint64_t>(magnitude);
-    const int n = decimal_digits(whole_value);
-    write_digits(out, whole_value, n);
-    out += n;
+    out = write_integer(out, static_cast<std::uint64_t>(magnitude));
     if (whole == WholeNumbers::kPointZero) {
       *out++ = '.';
       *out++ = '0';

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include <fmt/format.h>
@@ -21,6 +22,9 @@ constexpr std::size_t kShortestMaxChars = 32;
 // Writes finite `v` to `out`, which has room for kShortestMaxChars; returns the end of the text.
 // -0.0 prints as "-0" ("-0.0" with kPointZero), as fmt and Python print it.
 char* write_shortest(char* out, double v, WholeNumbers whole);
+
+// Writes the decimal digits of `v` to `out` (room for 20 characters); returns the end.
+char* write_integer(char* out, std::uint64_t v);
 
 // Appends `v` exactly as fmt::format("{}", v) would ("nan", "inf", "-inf" included).
 void append_shortest(fmt::memory_buffer& out, double v);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "qsweep/date.hpp"
+#include "report/number_text.hpp"
 
 namespace qsweep::svg {
 namespace {
@@ -305,25 +306,17 @@ void append_px(fmt::memory_buffer& out, double v) {
     const double whole = std::floor(scaled);
     const double frac = scaled - whole;
     if (std::abs(frac - 0.5) > 1e-6) {
-      auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+      const auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
       if (!std::signbit(v) || tenths != 0) {
-        // "-" (negative), the units, ".", the tenths digit, written in place from the end.
-        std::size_t length = std::signbit(v) ? 3 : 2;
-        for (std::uint64_t units = tenths / 10; ; units /= 10) {
-          ++length;
-          if (units < 10) break;
-        }
+        // "-" (negative), the units, ".", the tenths digit.
         const std::size_t start = out.size();
-        out.resize(start + length);
-        char* p = out.data() + start + length;
-        *--p = static_cast<char>('0' + tenths % 10);
-        *--p = '.';
-        tenths /= 10;
-        do {
-          *--p = static_cast<char>('0' + tenths % 10);
-          tenths /= 10;
-        } while (tenths != 0);
-        if (std::signbit(v)) *--p = '-';
+        out.resize(start + 24);
+        char* p = out.data() + start;
+        if (std::signbit(v)) *p++ = '-';
+        p = report::write_integer(p, tenths / 10);
+        *p++ = '.';
+        *p++ = static_cast<char>('0' + tenths % 10);
+        out.resize(static_cast<std::size_t>(p - out.data()));
         return;
       }
     }
