@@ -165,16 +165,117 @@ std::optional<Quantiles> quantiles_of(std::span<const double> values) {
   return q;
 }
 
+namespace {
+
+// pandas' rolling mean over a sliding window (window_aggregations.pyx: add_mean, remove_mean,
+// calc_mean): a Kahan-compensated sum, with separate compensations for values added and removed.
+class RollingMean {
+ public:
+  void add(double v) {
+    ++n_;
+    const double y = v - add_compensation_;
+    const double t = sum_ + y;
+    add_compensation_ = t - sum_ - y;
+    sum_ = t;
+    if (std::signbit(v)) ++negatives_;
+    same_ = v == last_ ? same_ + 1 : 1;  // a run of equal values
+    last_ = v;
+  }
+  void remove(double v) {
+    --n_;
+    const double y = -v - remove_compensation_;
+    const double t = sum_ + y;
+    remove_compensation_ = t - sum_ - y;
+    sum_ = t;
+    if (std::signbit(v)) --negatives_;
+  }
+  double mean() const {
+    const auto n = static_cast<double>(n_);
+    double result = sum_ / n;
+    if (same_ >= n_) result = last_;                     // every value in the window equal
+    else if (negatives_ == 0 && result < 0) result = 0;  // all positive
+    else if (negatives_ == n_ && result > 0) result = 0;  // all negative
+    return result;
+  }
+  // Starts over with `first` as the value a run of equal values is compared with.
+  explicit RollingMean(double first) : last_(first) {}
+
+ private:
+  std::size_t n_ = 0;
+  std::size_t negatives_ = 0;
+  std::size_t same_ = 0;
+  double sum_ = 0.0;
+  double add_compensation_ = 0.0;
+  double remove_compensation_ = 0.0;
+  double last_;
+};
+
+// pandas' rolling variance over a sliding window (add_var, remove_var, calc_var): Welford's
+// online update with Kahan compensation; exactly 0 over a window of equal values.
+class RollingVariance {
+ public:
+  explicit RollingVariance(double first) : last_(first) {}
+  void add(double v) {
+    n_ += 1.0;
+    same_ = v == last_ ? same_ + 1 : 1;
+    last_ = v;
+    const double previous_mean = mean_ - add_compensation_;
+    const double y = v - add_compensation_;
+    const double t = y - mean_;
+    add_compensation_ = t + mean_ - y;
+    mean_ = n_ != 0.0 ? mean_ + t / n_ : 0.0;
+    squared_deviations_ += (v - previous_mean) * (v - mean_);
+  }
+  void remove(double v) {
+    n_ -= 1.0;
+    if (n_ == 0.0) {
+      mean_ = 0.0;
+      squared_deviations_ = 0.0;
+      return;
+    }
+    const double previous_mean = mean_ - remove_compensation_;
+    const double y = v - remove_compensation_;
+    const double t = y - mean_;
+    remove_compensation_ = t + mean_ - y;
+    mean_ -= t / n_;
+    squared_deviations_ -= (v - previous_mean) * (v - mean_);
+  }
+  // The variance with `ddof` (< the number of values); never negative, as pandas' zsqrt reads it.
+  double variance(int ddof) const {
+    if (n_ == 1.0 || static_cast<double>(same_) >= n_) return 0.0;
+    return std::max(squared_deviations_ / (n_ - static_cast<double>(ddof)), 0.0);
+  }
+
+ private:
+  double n_ = 0.0;
+  std::size_t same_ = 0;
+  double mean_ = 0.0;
+  double squared_deviations_ = 0.0;
+  double add_compensation_ = 0.0;
+  double remove_compensation_ = 0.0;
+  double last_;
+};
+
+}  // namespace
+
 std::vector<std::optional<double>> rolling_sharpe(std::span<const double> returns, std::size_t window,
                                                   double periods_per_year) {
   std::vector<std::optional<double>> out(returns.size());
-  if (window < 2) return out;
+  if (window < 2 || returns.size() < window) return out;
   const double sqrt_periods = std::sqrt(periods_per_year);
-  for (std::size_t i = window - 1; i < returns.size(); ++i) {
-    const auto slice = returns.subspan(i + 1 - window, window);
-    const double mean = np_mean(slice);
-    const double sd = std_about(slice, mean, 1);  // np_std(slice, 1)
-    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * mean / sd);
+  // r.rolling(window).mean() and .std(): one pass, each value added once and removed once.
+  RollingMean mean(returns[0]);
+  RollingVariance variance(returns[0]);
+  for (std::size_t i = 0; i < returns.size(); ++i) {
+    if (i >= window) {  // pandas removes the value leaving the window first, then adds
+      mean.remove(returns[i - window]);
+      variance.remove(returns[i - window]);
+    }
+    mean.add(returns[i]);
+    variance.add(returns[i]);
+    if (i + 1 < window) continue;
+    const double sd = std::sqrt(variance.variance(1));
+    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * mean.mean() / sd);
   }
   return out;
 }
