@@ -37,8 +37,26 @@ void sync_file(const std::filesystem::path& path);
 // for files inside a write_dir_atomic() folder, which its rename publishes all at once. Throws
 // IoError naming the path.
 void write_new_file(const std::filesystem::path& path, std::string_view content);
-// The same for content given as pieces, written in order (no copy of the whole).
-void write_new_file(const std::filesystem::path& path, std::span<const std::string_view> pieces);
+
+// write_new_file() in pieces, for files better written as they are built than built whole in
+// memory first. Created by the constructor (the path must not exist yet); write() appends;
+// close() reports a failed flush. Throws IoError naming the path. A file not closed is closed
+// quietly by the destructor (after an error, when its folder is discarded anyway).
+// Not thread-safe: callers that share one serialise their calls.
+class NewFile {
+ public:
+  explicit NewFile(std::filesystem::path path);
+  NewFile(const NewFile&) = delete;
+  NewFile& operator=(const NewFile&) = delete;
+  ~NewFile();
+
+  void write(std::string_view bytes);
+  void close();
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
 
 // Creates a fresh output directory atomically: `build(tmp)` fills a temporary sibling
 // directory, which then replaces `dir` (an existing `dir` is removed only after `build`

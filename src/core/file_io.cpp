@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 #include <system_error>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -63,21 +64,29 @@ bool write_all(int fd, std::string_view content) {
 
 }  // namespace
 
-void write_new_file(const fs::path& path, std::span<const std::string_view> pieces) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path.string(), std::strerror(errno)));
-  for (const std::string_view piece : pieces) {
-    if (!write_all(fd, piece)) {
-      const int err = errno;
-      ::close(fd);
-      throw IoError(fmt::format("{}: write failed: {}", path.string(), std::strerror(err)));
-    }
-  }
-  if (::close(fd) != 0) throw IoError(fmt::format("{}: flush failed: {}", path.string(), std::strerror(errno)));
+NewFile::NewFile(fs::path path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw IoError(fmt::format("{}: cannot create: {}", path_.string(), std::strerror(errno)));
+}
+
+NewFile::~NewFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void NewFile::write(std::string_view bytes) {
+  if (!write_all(fd_, bytes)) throw IoError(fmt::format("{}: write failed: {}", path_.string(), std::strerror(errno)));
+}
+
+void NewFile::close() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw IoError(fmt::format("{}: flush failed: {}", path_.string(), std::strerror(errno)));
 }
 
 void write_new_file(const fs::path& path, std::string_view content) {
-  write_new_file(path, std::span<const std::string_view>(&content, 1));
+  NewFile file(path);
+  file.write(content);
+  file.close();
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {

@@ -7,7 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "core/parallel.hpp"
@@ -42,66 +41,98 @@ void append_date(fmt::memory_buffer& out, Day day) {
   out.append(text, text + sizeof text);
 }
 
-// A CSV file's text, written straight from the buffer it was built in.
-void write_csv(const fs::path& path, const fmt::memory_buffer& text) {
-  write_new_file(path, std::string_view(text.data(), text.size()));
-}
+// Output files are written in pieces of this size as they are built, not built whole first: a
+// large universe's files never sit in memory, and the pieces stay in cache.
+constexpr std::size_t kPieceBytes = 64 * 1024;
 
-// "date,<ticker>,<ticker>..." and a newline.
-void append_ticker_header(fmt::memory_buffer& out, const std::vector<std::string>& tickers) {
+// A CSV file written as its rows are built: append a row to buffer(), then call end_row().
+class CsvStream {
+ public:
+  explicit CsvStream(const fs::path& path) : file_(path) { buf_.reserve(kPieceBytes + kPieceBytes / 4); }
+  fmt::memory_buffer& buffer() { return buf_; }
+  void end_row() {
+    buf_.push_back('\n');
+    if (buf_.size() >= kPieceBytes) flush();
+  }
+  void close() {
+    flush();
+    file_.close();
+  }
+
+ private:
+  void flush() {
+    file_.write(std::string_view(buf_.data(), buf_.size()));
+    buf_.clear();
+  }
+  NewFile file_;
+  fmt::memory_buffer buf_;
+};
+
+// "date,<ticker>,<ticker>..." as a row.
+void ticker_header(CsvStream& csv, const std::vector<std::string>& tickers) {
+  fmt::memory_buffer& out = csv.buffer();
   out.append(std::string_view("date"));
   for (const std::string& t : tickers) {
     out.push_back(',');
     out.append(t);
   }
-  out.push_back('\n');
+  csv.end_row();
 }
 
-fmt::memory_buffer equity_csv(const SessionResult& r) {
-  fmt::memory_buffer out;
-  out.reserve(64 + r.dates.size() * 72);  // a guess that saves regrowing: a date and three 20-character numbers
-  out.append(std::string_view("date,equity,cash,market_value\n"));
+void write_equity_csv(const fs::path& path, const SessionResult& r) {
+  CsvStream csv(path);
+  fmt::memory_buffer& out = csv.buffer();
+  out.append(std::string_view("date,equity,cash,market_value"));
+  csv.end_row();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
     for (const double v : {r.equity[i], r.cash[i], r.market_value[i]}) {
       out.push_back(',');
       report::append_shortest(out, v);
     }
-    out.push_back('\n');
+    csv.end_row();
   }
-  return out;
+  csv.close();
 }
 
-fmt::memory_buffer fills_csv(const SessionResult& r) {
-  fmt::memory_buffer out;
-  out.append(std::string_view("date,ticker,quantity,price,commission,cash_after\n"));
+void write_fills_csv(const fs::path& path, const SessionResult& r) {
+  CsvStream csv(path);
+  fmt::memory_buffer& out = csv.buffer();
+  out.append(std::string_view("date,ticker,quantity,price,commission,cash_after"));
+  csv.end_row();
   for (const Fill& f : r.fills) {
     append_date(out, f.day);
-    fmt::format_to(fmt::appender(out), FMT_COMPILE(",{},{},{},{},{}\n"), r.tickers[f.asset], f.quantity, f.price, f.commission,
-                   f.cash_after);
+    out.push_back(',');
+    out.append(r.tickers[f.asset]);
+    for (const double v : {f.quantity, f.price, f.commission, f.cash_after}) {
+      out.push_back(',');
+      report::append_shortest(out, v);
+    }
+    csv.end_row();
   }
-  return out;
+  csv.close();
 }
 
 // Target weights at each rebalance, as the strategy returned them: date, then one column per ticker.
-fmt::memory_buffer weights_csv(const SessionResult& r) {
-  fmt::memory_buffer out;
-  append_ticker_header(out, r.tickers);
+void write_weights_csv(const fs::path& path, const SessionResult& r) {
+  CsvStream csv(path);
+  fmt::memory_buffer& out = csv.buffer();
+  ticker_header(csv, r.tickers);
   for (const RebalanceRecord& rb : r.rebalances) {
     append_date(out, rb.day);
     for (const double w : rb.weights) {
       out.push_back(',');
       report::append_shortest(out, w);
     }
-    out.push_back('\n');
+    csv.end_row();
   }
-  return out;
+  csv.close();
 }
 
-fmt::memory_buffer positions_csv(const SessionResult& r) {
-  fmt::memory_buffer out;
-  out.reserve(64 + r.dates.size() * (11 + 8 * r.tickers.size()));  // a guess: seven-digit quantities
-  append_ticker_header(out, r.tickers);
+void write_positions_csv(const fs::path& path, const SessionResult& r) {
+  CsvStream csv(path);
+  fmt::memory_buffer& out = csv.buffer();
+  ticker_header(csv, r.tickers);
   const std::size_t n = r.tickers.size();
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     append_date(out, r.dates[i]);
@@ -109,9 +140,9 @@ fmt::memory_buffer positions_csv(const SessionResult& r) {
       out.push_back(',');
       report::append_shortest(out, r.positions[i * n + a]);
     }
-    out.push_back('\n');
+    csv.end_row();
   }
-  return out;
+  csv.close();
 }
 
 using report::JsonWriter;
@@ -461,34 +492,32 @@ std::string report::summary_json(const BacktestRun& run, const RunRolling& rolli
 
 namespace {
 
-// The "strategy" member of statistics.json: its curve statistics and target allocations (compact).
-std::string strategy_statistics_text(const BacktestRun& run) {
-  JsonWriter w;
-  // At most about 40 bytes per [date, value] pair: 4 series, and one per ticker.
+// The "strategy" member of statistics.json, appended to `w`: its curve statistics and target
+// allocations (compact).
+void strategy_statistics(JsonWriter& w, const BacktestRun& run) {
   const SessionResult& r = run.strategy.result;
-  w.reserve(40 * r.dates.size() * (4 + r.tickers.size()));
   const PairStarts starts(r.dates);
   begin_qstrader_curve_statistics(w, run.strategy, starts);
   w.key("target_allocations");
   target_allocations(w, r, starts);
   w.end_object();
-  return w.take();
 }
 
 // The "benchmark" member of statistics.json; `run` must have a benchmark.
 std::string benchmark_statistics_text(const BacktestRun& run) {
   JsonWriter w;
-  w.reserve(40 * 4 * run.benchmark->result.dates.size());
+  w.reserve(40 * 4 * run.benchmark->result.dates.size());  // at most about 40 bytes per [date, value]
   begin_qstrader_curve_statistics(w, *run.benchmark, PairStarts(run.benchmark->result.dates));
   w.end_object();
   return w.take();
 }
 
-// The text of statistics.json, in pieces around its two sessions' members (benchmark_text
-// unused without a benchmark): written piece by piece, the 2 MB document is never copied whole.
-std::vector<std::string_view> statistics_json_pieces(const BacktestRun& run, const std::string& strategy_text,
-                                                     const std::string& benchmark_text, std::string& names_text) {
-  JsonWriter names;  // the members after the sessions, as an object whose '{' is dropped below
+// statistics.json is kStatisticsHead, the strategy's member, kStatisticsBenchmark and the
+// benchmark's member (when there is one), then the names.
+constexpr std::string_view kStatisticsHead = R"({"strategy":)";
+constexpr std::string_view kStatisticsBenchmark = R"(,"benchmark":)";
+std::string statistics_json_names(const BacktestRun& run) {
+  JsonWriter names;  // the members after the sessions, as an object whose '{' becomes a ','
   names.begin_object();
   names.field("strategy_id", run.config.name);
   names.field("strategy_name", run.config.name);
@@ -497,27 +526,19 @@ std::vector<std::string_view> statistics_json_pieces(const BacktestRun& run, con
     names.field("benchmark_name", run.config.name + " benchmark");
   }
   names.end_object();
-  names_text = names.take("\n");
-  names_text.front() = ',';
-  std::vector<std::string_view> pieces = {R"({"strategy":)", strategy_text};
-  if (run.benchmark) {
-    pieces.emplace_back(R"(,"benchmark":)");
-    pieces.emplace_back(benchmark_text);
-  }
-  pieces.emplace_back(names_text);
-  return pieces;
+  std::string text = names.take("\n");
+  text.front() = ',';
+  return text;
 }
 
 }  // namespace
 
 std::string statistics_json(const BacktestRun& run) {
-  const std::string strategy_text = strategy_statistics_text(run);
-  const std::string benchmark_text = run.benchmark ? benchmark_statistics_text(run) : "";
-  std::string names_text;
-  std::string text;
-  for (const std::string_view piece : statistics_json_pieces(run, strategy_text, benchmark_text, names_text))
-    text.append(piece);
-  return text;
+  JsonWriter strategy;
+  strategy_statistics(strategy, run);
+  std::string text = std::string(kStatisticsHead).append(strategy.take());
+  if (run.benchmark) text.append(kStatisticsBenchmark).append(benchmark_statistics_text(run));
+  return text.append(statistics_json_names(run));
 }
 
 std::string summary_table(const BacktestRun& run) {
@@ -599,13 +620,19 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
     // values summary.json holds, as `qsweep report` would render the folder, so the two are one
     // task. statistics.json's sessions are two tasks: the one that finishes last writes the file.
     bool report_written = false;
-    std::string strategy_statistics, benchmark_statistics;
+    // statistics.json: the strategy's task streams its member into the file; the benchmark's
+    // member is built whole. Whichever of the two finishes second writes the rest.
+    NewFile statistics(dir / "statistics.json");
+    std::string benchmark_statistics;
     std::atomic<int> statistics_parts_left{run.benchmark ? 2 : 1};
     auto statistics_part_done = [&] {
       if (--statistics_parts_left == 0) {
-        std::string names_text;
-        write_new_file(dir / "statistics.json",
-                       statistics_json_pieces(run, strategy_statistics, benchmark_statistics, names_text));
+        if (run.benchmark) {
+          statistics.write(kStatisticsBenchmark);
+          statistics.write(benchmark_statistics);
+        }
+        statistics.write(statistics_json_names(run));
+        statistics.close();
       }
     };
     std::vector<std::function<void()>> tasks = {
@@ -619,20 +646,24 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
           }
         },
         [&] {
-          strategy_statistics = strategy_statistics_text(run);
+          statistics.write(kStatisticsHead);
+          JsonWriter w;
+          w.stream_to([&](std::string_view piece) { statistics.write(piece); }, kPieceBytes);
+          strategy_statistics(w, run);
+          w.finish();
           statistics_part_done();
         },
-        [&] { write_csv(dir / "equity.csv", equity_csv(run.strategy.result)); },
-        [&] { write_csv(dir / "positions.csv", positions_csv(run.strategy.result)); },
-        [&] { write_csv(dir / "fills.csv", fills_csv(run.strategy.result)); },
-        [&] { write_csv(dir / "weights.csv", weights_csv(run.strategy.result)); }};
+        [&] { write_equity_csv(dir / "equity.csv", run.strategy.result); },
+        [&] { write_positions_csv(dir / "positions.csv", run.strategy.result); },
+        [&] { write_fills_csv(dir / "fills.csv", run.strategy.result); },
+        [&] { write_weights_csv(dir / "weights.csv", run.strategy.result); }};
     if (run.benchmark) {
       tasks.insert(tasks.begin() + 2, [&] {
         benchmark_statistics = benchmark_statistics_text(run);
         statistics_part_done();
       });
-      tasks.insert(tasks.begin() + 4, [&] { write_csv(dir / "benchmark_equity.csv", equity_csv(run.benchmark->result)); });
-      tasks.emplace_back([&] { write_csv(dir / "benchmark_fills.csv", fills_csv(run.benchmark->result)); });
+      tasks.insert(tasks.begin() + 4, [&] { write_equity_csv(dir / "benchmark_equity.csv", run.benchmark->result); });
+      tasks.emplace_back([&] { write_fills_csv(dir / "benchmark_fills.csv", run.benchmark->result); });
     }
     run_tasks(tasks, available_cpus());
     if (!report_written) write_backtest_report(dir, /*sync=*/false);  // reads the files above

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,18 @@ class JsonWriter {
 
   // Makes room for `bytes` more characters (an estimate saves regrowing a large document).
   void reserve(std::size_t bytes) { buf_.reserve(buf_.size() + bytes); }
+
+  // Streams the document instead of keeping it: once the text not yet handed over reaches
+  // `chunk_bytes`, it goes to `sink` before the next value; finish() hands over the rest.
+  void stream_to(std::function<void(std::string_view)> sink, std::size_t chunk_bytes) {
+    sink_ = std::move(sink);
+    chunk_bytes_ = chunk_bytes;
+    buf_.reserve(chunk_bytes + chunk_bytes / 2);
+  }
+  void finish() {
+    if (sink_ && !buf_.empty()) sink_(buf_);
+    buf_.clear();
+  }
   // The document's text followed by `suffix`; the writer is left empty.
   std::string take(std::string_view suffix = {}) {
     buf_.append(suffix);
@@ -119,6 +132,7 @@ class JsonWriter {
     for (std::size_t i = 0; i < first_.size() * static_cast<std::size_t>(indent_); ++i) buf_.push_back(' ');
   }
   void before_value() {
+    if (sink_ && buf_.size() >= chunk_bytes_) finish();
     if (after_key_) {
       after_key_ = false;
       return;
@@ -142,6 +156,8 @@ class JsonWriter {
 
   int indent_;
   std::string buf_;
+  std::function<void(std::string_view)> sink_;  // set by stream_to()
+  std::size_t chunk_bytes_ = 0;
   std::vector<bool> first_;  // per open container: nothing written in it yet
   bool after_key_ = false;
 };
