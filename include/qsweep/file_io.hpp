@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,15 @@ namespace qsweep {
 
 // Reads a whole file. Throws IoError naming the path.
 std::string read_file(const std::filesystem::path& path);
+
+// read_file() for large files parsed in place: the bytes land in a buffer that is not
+// zero-filled first.
+struct FileBytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::string_view view() const noexcept { return {data.get(), size}; }
+};
+FileBytes read_file_bytes(const std::filesystem::path& path);
 
 // Writes `content` to `path` atomically: a temporary file in the same directory, flushed, then
 // renamed over `path`. Readers see the old file or the new one, never a partial one. With

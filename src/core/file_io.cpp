@@ -4,12 +4,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <random>
 #include <system_error>
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -28,20 +28,52 @@ std::string random_suffix() {
 
 }  // namespace
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
+namespace {
+
+// Reads the whole regular file `path` into the buffer `allocate(size)` returns.
+template <class Allocate>
+void read_whole_file(const fs::path& path, Allocate&& allocate) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    throw IoError(fmt::format("{}: cannot read (not a regular file?)", path.string()));
   }
+  const auto size = static_cast<std::size_t>(status.st_size);
+  char* const buffer = allocate(size);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = ::read(fd, buffer + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {  // an error, or the file shrank while being read
+      const int err = n < 0 ? errno : 0;
+      ::close(fd);
+      throw IoError(fmt::format("{}: read failed{}", path.string(), err ? fmt::format(": {}", std::strerror(err)) : ""));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
   std::string content;
-  in.seekg(0, std::ios::end);
-  const auto size = in.tellg();
-  if (size < 0) throw IoError(fmt::format("{}: cannot read (not a regular file?)", path.string()));
-  content.resize(static_cast<std::size_t>(size));
-  in.seekg(0, std::ios::beg);
-  in.read(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!in) throw IoError(fmt::format("{}: read failed", path.string()));
+  read_whole_file(path, [&](std::size_t size) {
+    content.resize(size);
+    return content.data();
+  });
   return content;
+}
+
+FileBytes read_file_bytes(const fs::path& path) {
+  FileBytes bytes;
+  read_whole_file(path, [&](std::size_t size) {
+    bytes.data.reset(new char[size]);  // not zero-filled: read() overwrites every byte
+    bytes.size = size;
+    return bytes.data.get();
+  });
+  return bytes;
 }
 
 namespace {

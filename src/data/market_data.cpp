@@ -186,17 +186,17 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   }
   // A file that exists but cannot be read is an IoError (when throwing), not bad content.
   const bool regular = fs::is_regular_file(path, ec);
-  std::string content;
+  FileBytes content;
   try {
     if (!regular) throw IoError(fmt::format("{}: cannot read: not a regular file", path.string()));
-    content = read_file(path);
+    content = read_file_bytes(path);
   } catch (const IoError&) {
     if (!sink.collecting()) throw;
     sink.report({path, 0, "", regular ? "cannot read the file" : "cannot read the file: not a regular file"});
     return std::nullopt;
   }
   const std::size_t problems_before = sink.count();
-  std::string_view text = content;
+  std::string_view text = content.view();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
 
   // Header.
@@ -249,7 +249,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   AssetSeries series;
   series.ticker = std::move(ticker);
   series.path = path;
-  if (options.checksum) series.sha256 = sha256_hex(content);
+  if (options.checksum) series.sha256 = sha256_hex(content.view());
   // Rows are at least as long as the header's comma count in practice; a guess, not a limit.
   const std::size_t expected_rows = text.size() / std::max<std::size_t>(header.size(), 16) + 1;
   series.dates.reserve(expected_rows);
