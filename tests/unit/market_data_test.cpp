@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,31 @@ TEST(MarketData, UsualAndUnusualRowsReadAlike) {
   EXPECT_THAT(load_error(header + "2020-01-02,1.5,2.5,1.5,9\n"), HasSubstr(":2: expected 4 fields, found 5"));
   EXPECT_THAT(load_error(header + "2020-01-02,1.5,2.5\n"), HasSubstr(":2: expected 4 fields, found 3"));
   EXPECT_THAT(load_error(header + "2020-01-32,1.5,2.5,1.5\n"), HasSubstr(":2: column 'Date': '2020-01-32' is not a date"));
+}
+
+// Plain decimals of every length and digit position, read eight bytes at a time where they fit,
+// are the correctly rounded doubles of their text; so are the longer ones the general path reads.
+TEST(MarketData, PlainDecimalsOfAnyLengthReadExactly) {
+  std::mt19937_64 rng(5);
+  std::string text = "Date,Open,Close\n";
+  std::vector<std::string> prices;
+  for (int i = 0; i < 3000; ++i) {
+    std::string price(1, static_cast<char>('1' + rng() % 9));
+    for (std::uint64_t n = rng() % 9; n > 0; --n) price += static_cast<char>('0' + rng() % 10);
+    if (const std::uint64_t decimals = rng() % 12; decimals > 0) {
+      price += '.';
+      for (std::uint64_t n = 0; n < decimals; ++n) price += static_cast<char>('0' + rng() % 10);
+    }
+    prices.push_back(price);
+    text += fmt::format("{},{},{}\n", format_date(d(2000, 1, 1) + static_cast<Day>(i)), price, price);
+  }
+  const fs::path path = write_csv(fresh_temp_dir("md"), "DEC.csv", text);
+  const AssetSeries s = load_asset_csv(path, "DEC", LoadOptions{false});
+  ASSERT_EQ(s.size(), prices.size());
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    EXPECT_EQ(s.open[i], std::strtod(prices[i].c_str(), nullptr)) << prices[i];
+    EXPECT_EQ(s.close[i], std::strtod(prices[i].c_str(), nullptr)) << prices[i];
+  }
 }
 
 TEST(MarketData, AdjustFalseNeedsNoAdjClose) {
