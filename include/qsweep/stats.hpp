@@ -42,10 +42,10 @@ struct Quantiles {
 std::optional<Quantiles> quantiles_of(std::span<const double> values);
 
 // Rolling annualised Sharpe ratio, as in QSTrader's legacy tearsheet:
-// sqrt(periods_per_year) * mean / std (ddof 1) over a trailing window, with pandas' rolling mean
+// sqrt(periods_per_year) * (mean / std) (ddof 1) over a trailing window, with pandas' rolling mean
 // and std (the same values, bit for bit; O(n)). Value i uses the returns (i - window, i]; it is
-// std::nullopt for the first window - 1 points, where the window's std is 0 (as over equal
-// values) or the result is not finite, and everywhere when window < 2.
+// std::nullopt for the first window - 1 points, where the window holds a NaN return, where its
+// std is 0 (as over equal values) or the result is not finite, and everywhere when window < 2.
 std::vector<std::optional<double>> rolling_sharpe(std::span<const double> returns, std::size_t window,
                                                   double periods_per_year);
 

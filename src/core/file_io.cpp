@@ -34,7 +34,10 @@ namespace {
 template <class Allocate>
 void read_whole_file(const fs::path& path, Allocate&& allocate) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    throw IoError(fmt::format("{}: cannot open for reading: {}", path.string(), std::strerror(err)));
+  }
   struct stat status {};
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
     ::close(fd);
@@ -98,7 +101,10 @@ bool write_all(int fd, std::string_view content) {
 
 NewFile::NewFile(fs::path path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw IoError(fmt::format("{}: cannot create: {}", path_.string(), std::strerror(errno)));
+  if (fd_ < 0) {
+    const int err = errno;
+    throw IoError(fmt::format("{}: cannot create: {}", path_.string(), std::strerror(err)));
+  }
 }
 
 NewFile::~NewFile() {
@@ -106,13 +112,19 @@ NewFile::~NewFile() {
 }
 
 void NewFile::write(std::string_view bytes) {
-  if (!write_all(fd_, bytes)) throw IoError(fmt::format("{}: write failed: {}", path_.string(), std::strerror(errno)));
+  if (!write_all(fd_, bytes)) {
+    const int err = errno;
+    throw IoError(fmt::format("{}: write failed: {}", path_.string(), std::strerror(err)));
+  }
 }
 
 void NewFile::close() {
   const int fd = fd_;
   fd_ = -1;
-  if (::close(fd) != 0) throw IoError(fmt::format("{}: flush failed: {}", path_.string(), std::strerror(errno)));
+  if (::close(fd) != 0) {
+    const int err = errno;
+    throw IoError(fmt::format("{}: flush failed: {}", path_.string(), std::strerror(err)));
+  }
 }
 
 void write_new_file(const fs::path& path, std::string_view content) {

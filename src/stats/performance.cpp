@@ -172,6 +172,7 @@ namespace {
 class RollingMean {
  public:
   void add(double v) {
+    if (std::isnan(v)) return;  // pandas skips missing values; their window has too few
     ++n_;
     const double y = v - add_compensation_;
     const double t = sum_ + y;
@@ -182,6 +183,7 @@ class RollingMean {
     last_ = v;
   }
   void remove(double v) {
+    if (std::isnan(v)) return;
     --n_;
     const double y = -v - remove_compensation_;
     const double t = sum_ + y;
@@ -189,6 +191,7 @@ class RollingMean {
     sum_ = t;
     if (std::signbit(v)) --negatives_;
   }
+  std::size_t count() const noexcept { return n_; }  // values in the window, NaN not counted
   double mean() const {
     const auto n = static_cast<double>(n_);
     double result = sum_ / n;
@@ -216,6 +219,7 @@ class RollingVariance {
  public:
   explicit RollingVariance(double first) : last_(first) {}
   void add(double v) {
+    if (std::isnan(v)) return;
     n_ += 1.0;
     same_ = v == last_ ? same_ + 1 : 1;
     last_ = v;
@@ -227,6 +231,7 @@ class RollingVariance {
     squared_deviations_ += (v - previous_mean) * (v - mean_);
   }
   void remove(double v) {
+    if (std::isnan(v)) return;
     n_ -= 1.0;
     if (n_ == 0.0) {
       mean_ = 0.0;
@@ -263,7 +268,8 @@ std::vector<std::optional<double>> rolling_sharpe(std::span<const double> return
   std::vector<std::optional<double>> out(returns.size());
   if (window < 2 || returns.size() < window) return out;
   const double sqrt_periods = std::sqrt(periods_per_year);
-  // r.rolling(window).mean() and .std(): one pass, each value added once and removed once.
+  // sqrt(P) * (r.rolling(window).mean() / r.rolling(window).std()), as QSTrader's legacy
+  // tearsheet wrote it: one pass, each value added once and removed once.
   RollingMean mean(returns[0]);
   RollingVariance variance(returns[0]);
   for (std::size_t i = 0; i < returns.size(); ++i) {
@@ -273,9 +279,9 @@ std::vector<std::optional<double>> rolling_sharpe(std::span<const double> return
     }
     mean.add(returns[i]);
     variance.add(returns[i]);
-    if (i + 1 < window) continue;
+    if (mean.count() < window) continue;  // the first window - 1 points, and windows holding a NaN
     const double sd = std::sqrt(variance.variance(1));
-    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * mean.mean() / sd);
+    if (sd > 0.0) out[i] = finite_or_null(sqrt_periods * (mean.mean() / sd));  // the tearsheet's order
   }
   return out;
 }

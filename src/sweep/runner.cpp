@@ -419,6 +419,9 @@ SweepSummary run_sweep(const SweepOptions& options) {
   const unsigned threads = options.jobs ? options.jobs : available_cpus();
   const VariantFactory factory(root, spec.grid, path);
   const DataFileIndex data_files(base_config.data_dir);
+  // A sweep does not run the benchmark, but a [benchmark] table it cannot read (a misplaced
+  // [benchmark.data], an unknown key, a bad value) is as wrong here as in a backtest.
+  if (base_config.benchmark) make_strategy(base_config, *base_config.benchmark, &data_files);
   const LoadOptions load_options{base_config.adjust_prices, /*checksum=*/true, threads};
   // With more than one thread, the base config's assets are loaded while the variants are
   // validated: most grids trade exactly those. Its result (or error) is used only if so.

@@ -320,6 +320,24 @@ TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
   EXPECT_EQ(run_qsweep("show '" + (work_ / "empty").string() + "'").exit_code, 4);
 }
 
+// A sweep does not run the benchmark, but checks the base config's [benchmark] as a backtest
+// does: a misplaced table or a bad value there is bad input, named, not silently ignored.
+TEST_F(SweepCli, ChecksTheBenchmarkItDoesNotRun) {
+  for (const auto& [benchmark, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[benchmark]\nweights = { SPY = 1.0 }\n[benchmark.data]\ndir = \"x\"\n",
+            "benchmark.data: unknown key for strategy kind 'fixed_weights'"},
+           {"[benchmark]\nweights = { SPY = \"one\" }\n", "benchmark.weights: SPY: expected a number"},
+           {"[benchmark]\nweights = { NOPE = 1.0 }\n", "asset 'NOPE' has no data file"}}) {
+    write_text(config_, sweep_config() + benchmark);
+    const RunResult r = sweep("--out '" + (work_ / "out").string() + "'");
+    EXPECT_EQ(r.exit_code, 3) << benchmark;
+    EXPECT_NE(r.err.find(message), std::string::npos) << benchmark << ": " << r.err;
+    EXPECT_FALSE(fs::exists(work_ / "out")) << benchmark;
+  }
+  write_text(config_, sweep_config() + "[benchmark]\nweights = { SPY = 1.0 }\nrebalance = \"buy_and_hold\"\n");
+  EXPECT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
+}
+
 TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
   const fs::path out = work_ / "out";
   ASSERT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
