@@ -54,6 +54,7 @@ class StrategyParams {
   const std::string& kind() const noexcept { return kind_; }
   // "strategy" or "benchmark": the config table the parameters came from.
   const std::string& key_prefix() const noexcept { return key_prefix_; }
+  // The readable values; a key in `unreadable` is not among them (has() and the accessors see it).
   const std::map<std::string, ParamValue>& values() const noexcept { return values_; }
 
   bool has(const std::string& name) const;
