@@ -534,9 +534,15 @@ std::string statistics_json_names(const BacktestRun& run) {
 }  // namespace
 
 std::string statistics_json(const BacktestRun& run) {
+  // The pieces the file gets, appended to one string.
+  std::string text;
+  const std::size_t days = run.strategy.result.dates.size() + (run.benchmark ? run.benchmark->result.dates.size() : 0);
+  text.reserve(40 * days * (4 + run.strategy.result.tickers.size()));  // about 40 bytes per [date, value]
+  text.append(kStatisticsHead);
   JsonWriter strategy;
+  strategy.stream_to([&](std::string_view piece) { text.append(piece); }, kPieceBytes);
   strategy_statistics(strategy, run);
-  std::string text = std::string(kStatisticsHead).append(strategy.take());
+  strategy.finish();
   if (run.benchmark) text.append(kStatisticsBenchmark).append(benchmark_statistics_text(run));
   return text.append(statistics_json_names(run));
 }
