@@ -559,26 +559,32 @@ std::string line_chart(const LineChart& c) {
   // Areas first, then lines: no fill hides another series' line.
   std::vector<std::vector<std::vector<Point>>> projected;
   for (const LineSeries& s : c.series) projected.push_back(project(s, xs, ys));
+  // Each segment's path data, printed once for its area and its line.
+  std::vector<std::vector<std::string>> paths(c.series.size());
+  for (std::size_t i = 0; i < c.series.size(); ++i)
+    for (const auto& seg : projected[i]) paths[i].push_back(seg.size() > 1 || (c.series[i].fill && !log) ? path_of(seg) : "");
   const double base = std::clamp(ys(c.fill_baseline), top, bottom);
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const LineSeries& s = c.series[i];
     if (!s.fill || log) continue;
-    for (const auto& seg : projected[i]) {
+    for (std::size_t k = 0; k < projected[i].size(); ++k) {
+      const auto& seg = projected[i][k];
       out += fmt::format("<path d=\"{}L{},{}L{},{}Z\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"none\"/>",
-                         path_of(seg), px(seg.back().x), px(base), px(seg.front().x), px(base),
+                         paths[i][k], px(seg.back().x), px(base), px(seg.front().x), px(base),
                          s.color.empty() ? palette(i) : s.color, s.fill_opacity);
     }
   }
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const LineSeries& s = c.series[i];
     const std::string color = s.color.empty() ? palette(i) : s.color;
-    for (const auto& seg : projected[i]) {
+    for (std::size_t k = 0; k < projected[i].size(); ++k) {
+      const auto& seg = projected[i][k];
       if (seg.size() == 1) {
         out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>", px(seg[0].x), px(seg[0].y), color);
         continue;
       }
       out += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\"{}/>",
-                         path_of(seg), color, s.line_width, s.dashed ? " stroke-dasharray=\"5 3\"" : "");
+                         paths[i][k], color, s.line_width, s.dashed ? " stroke-dasharray=\"5 3\"" : "");
     }
   }
   for (const Annotation& a : c.annotations) {
