@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -79,69 +80,53 @@ void ticker_header(CsvStream& csv, const std::vector<std::string>& tickers) {
   csv.end_row();
 }
 
+// A row: the day, `label` when not empty, then the values.
+void dated_row(CsvStream& csv, Day day, std::span<const double> values, std::string_view label = {}) {
+  fmt::memory_buffer& out = csv.buffer();
+  append_date(out, day);
+  if (!label.empty()) {
+    out.push_back(',');
+    out.append(label);
+  }
+  for (const double v : values) {
+    out.push_back(',');
+    report::append_shortest(out, v);
+  }
+  csv.end_row();
+}
+
 void write_equity_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
-  fmt::memory_buffer& out = csv.buffer();
-  out.append(std::string_view("date,equity,cash,market_value"));
+  csv.buffer().append(std::string_view("date,equity,cash,market_value"));
   csv.end_row();
-  for (std::size_t i = 0; i < r.dates.size(); ++i) {
-    append_date(out, r.dates[i]);
-    for (const double v : {r.equity[i], r.cash[i], r.market_value[i]}) {
-      out.push_back(',');
-      report::append_shortest(out, v);
-    }
-    csv.end_row();
-  }
+  for (std::size_t i = 0; i < r.dates.size(); ++i)
+    dated_row(csv, r.dates[i], std::array{r.equity[i], r.cash[i], r.market_value[i]});
   csv.close();
 }
 
 void write_fills_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
-  fmt::memory_buffer& out = csv.buffer();
-  out.append(std::string_view("date,ticker,quantity,price,commission,cash_after"));
+  csv.buffer().append(std::string_view("date,ticker,quantity,price,commission,cash_after"));
   csv.end_row();
-  for (const Fill& f : r.fills) {
-    append_date(out, f.day);
-    out.push_back(',');
-    out.append(r.tickers[f.asset]);
-    for (const double v : {f.quantity, f.price, f.commission, f.cash_after}) {
-      out.push_back(',');
-      report::append_shortest(out, v);
-    }
-    csv.end_row();
-  }
+  for (const Fill& f : r.fills)
+    dated_row(csv, f.day, std::array{f.quantity, f.price, f.commission, f.cash_after}, r.tickers[f.asset]);
   csv.close();
 }
 
 // Target weights at each rebalance, as the strategy returned them: date, then one column per ticker.
 void write_weights_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
-  fmt::memory_buffer& out = csv.buffer();
   ticker_header(csv, r.tickers);
-  for (const RebalanceRecord& rb : r.rebalances) {
-    append_date(out, rb.day);
-    for (const double w : rb.weights) {
-      out.push_back(',');
-      report::append_shortest(out, w);
-    }
-    csv.end_row();
-  }
+  for (const RebalanceRecord& rb : r.rebalances) dated_row(csv, rb.day, rb.weights);
   csv.close();
 }
 
 void write_positions_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
-  fmt::memory_buffer& out = csv.buffer();
   ticker_header(csv, r.tickers);
   const std::size_t n = r.tickers.size();
-  for (std::size_t i = 0; i < r.dates.size(); ++i) {
-    append_date(out, r.dates[i]);
-    for (std::size_t a = 0; a < n; ++a) {
-      out.push_back(',');
-      report::append_shortest(out, r.positions[i * n + a]);
-    }
-    csv.end_row();
-  }
+  for (std::size_t i = 0; i < r.dates.size(); ++i)
+    dated_row(csv, r.dates[i], std::span<const double>(r.positions).subspan(i * n, n));
   csv.close();
 }
 
