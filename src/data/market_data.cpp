@@ -78,13 +78,14 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
 constexpr double kPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-// A plain decimal "digits[.digits]" with at most 15 digits in all: the integer of its digits and
-// the power of ten it is divided by. Both are exact doubles (< 2^53 and <= 10^22), so one
-// correctly rounded division gives the correctly rounded value, as std::from_chars does (Clinger's
-// fast path). False for any other text.
-bool parse_plain_decimal(std::string_view text, double& out) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
+// A plain decimal "digits[.digits]" with at most 15 digits in all, starting at `p`: the integer
+// of its digits and the power of ten it is divided by are exact doubles (< 2^53 and <= 10^22), so
+// one correctly rounded division gives the correctly rounded value, as std::from_chars does
+// (Clinger's fast path). Returns the end of the number's text (the caller checks what follows),
+// or nullptr when [p, end) does not start with such a number.
+// Always inlined: it is the inner loop of reading a data file.
+[[gnu::always_inline]] inline const char* read_plain_decimal(const char* p, const char* const end,
+                                                             double& out) noexcept {
   std::uint64_t digits = 0;
   // Appends the digits from p on to `digits` (wrapping past 19 digits, which the count check
   // below refuses); returns how many there were.
@@ -98,17 +99,22 @@ bool parse_plain_decimal(std::string_view text, double& out) {
     return static_cast<std::size_t>(p - first);
   };
   const std::size_t count = read_digits();
-  if (count == 0) return false;
+  if (count == 0) return nullptr;
   std::size_t decimals = 0;
-  if (p != end) {
-    if (*p != '.') return false;
+  if (p != end && *p == '.') {
     ++p;
     decimals = read_digits();
-    if (decimals == 0 || p != end) return false;
+    if (decimals == 0) return nullptr;
   }
-  if (count + decimals > 15) return false;
+  if (count + decimals > 15) return nullptr;
   out = static_cast<double>(digits) / kPowersOfTen[decimals];
-  return true;
+  return p;
+}
+
+// read_plain_decimal() of the whole of `text`.
+bool parse_plain_decimal(std::string_view text, double& out) {
+  const char* const end = text.data() + text.size();
+  return !text.empty() && read_plain_decimal(text.data(), end, out) == end;
 }
 
 bool parse_double(std::string_view text, double& out) {
@@ -285,23 +291,9 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
         if (!parsed || (!series.dates.empty() && *parsed <= series.dates.back())) return nullptr;
         day = *parsed;
         q += 10;
-      } else {  // digits[.digits], as parse_plain_decimal reads it
-        std::uint64_t digits = 0;
-        auto read_digits = [&] {
-          const char* const first = q;
-          for (unsigned digit; q != end && (digit = static_cast<unsigned char>(*q) - unsigned{'0'}) <= 9; ++q)
-            digits = digits * 10 + digit;
-          return q - first;
-        };
-        const auto whole = read_digits();
-        std::ptrdiff_t decimals = 0;
-        if (q != end && *q == '.') {
-          ++q;
-          decimals = read_digits();
-          if (decimals == 0) return nullptr;
-        }
-        if (whole == 0 || whole + decimals > 15 || digits == 0) return nullptr;
-        prices[slot] = static_cast<double>(digits) / kPowersOfTen[static_cast<std::size_t>(decimals)];
+      } else {  // a positive plain decimal
+        q = read_plain_decimal(q, end, prices[slot]);
+        if (q == nullptr || prices[slot] == 0.0) return nullptr;
       }
       if (f + 1 < n_columns) {
         if (q == end || *q != ',') return nullptr;
