@@ -497,12 +497,9 @@ std::string benchmark_statistics_text(const BacktestRun& run) {
   return w.take();
 }
 
-// statistics.json is kStatisticsHead, the strategy's member, kStatisticsBenchmark and the
-// benchmark's member (when there is one), then the names.
-constexpr std::string_view kStatisticsHead = R"({"strategy":)";
-constexpr std::string_view kStatisticsBenchmark = R"(,"benchmark":)";
+// The members after the sessions' in statistics.json, to the end of the file.
 std::string statistics_json_names(const BacktestRun& run) {
-  JsonWriter names;  // the members after the sessions, as an object whose '{' becomes a ','
+  JsonWriter names;  // an object whose '{' becomes a ','
   names.begin_object();
   names.field("strategy_id", run.config.name);
   names.field("strategy_name", run.config.name);
@@ -516,20 +513,35 @@ std::string statistics_json_names(const BacktestRun& run) {
   return text;
 }
 
+// statistics.json is the text sink_statistics_head() hands to `sink` (up to the end of the
+// strategy's member, in kPieceBytes pieces), then what sink_statistics_rest() does, given the
+// benchmark's member (unused without a benchmark). The file and statistics_json() both use them.
+using Sink = std::function<void(std::string_view)>;
+void sink_statistics_head(const BacktestRun& run, const Sink& sink) {
+  sink(R"({"strategy":)");
+  JsonWriter w;
+  w.stream_to(sink, kPieceBytes);
+  strategy_statistics(w, run);
+  w.finish();
+}
+void sink_statistics_rest(const BacktestRun& run, std::string_view benchmark_text, const Sink& sink) {
+  if (run.benchmark) {
+    sink(R"(,"benchmark":)");
+    sink(benchmark_text);
+  }
+  sink(statistics_json_names(run));
+}
+
 }  // namespace
 
 std::string statistics_json(const BacktestRun& run) {
-  // The pieces the file gets, appended to one string.
   std::string text;
   const std::size_t days = run.strategy.result.dates.size() + (run.benchmark ? run.benchmark->result.dates.size() : 0);
   text.reserve(40 * days * (4 + run.strategy.result.tickers.size()));  // about 40 bytes per [date, value]
-  text.append(kStatisticsHead);
-  JsonWriter strategy;
-  strategy.stream_to([&](std::string_view piece) { text.append(piece); }, kPieceBytes);
-  strategy_statistics(strategy, run);
-  strategy.finish();
-  if (run.benchmark) text.append(kStatisticsBenchmark).append(benchmark_statistics_text(run));
-  return text.append(statistics_json_names(run));
+  const Sink append = [&](std::string_view piece) { text.append(piece); };
+  sink_statistics_head(run, append);
+  sink_statistics_rest(run, run.benchmark ? benchmark_statistics_text(run) : "", append);
+  return text;
 }
 
 std::string summary_table(const BacktestRun& run) {
@@ -609,20 +621,17 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
   write_dir_atomic(out_dir, [&](const fs::path& dir) {
     // Independent tasks, the longest first, on every CPU. report.html is rendered from the
     // values summary.json holds, as `qsweep report` would render the folder, so the two are one
-    // task. statistics.json's sessions are two tasks: the one that finishes last writes the file.
+    // task.
     bool report_written = false;
     // statistics.json: the strategy's task streams its member into the file; the benchmark's
     // member is built whole. Whichever of the two finishes second writes the rest.
     NewFile statistics(dir / "statistics.json");
     std::string benchmark_statistics;
     std::atomic<int> statistics_parts_left{run.benchmark ? 2 : 1};
+    const Sink to_statistics = [&](std::string_view piece) { statistics.write(piece); };
     auto statistics_part_done = [&] {
       if (--statistics_parts_left == 0) {
-        if (run.benchmark) {
-          statistics.write(kStatisticsBenchmark);
-          statistics.write(benchmark_statistics);
-        }
-        statistics.write(statistics_json_names(run));
+        sink_statistics_rest(run, benchmark_statistics, to_statistics);
         statistics.close();
       }
     };
@@ -637,11 +646,7 @@ void write_backtest_outputs(const BacktestRun& run, const fs::path& out_dir) {
           }
         },
         [&] {
-          statistics.write(kStatisticsHead);
-          JsonWriter w;
-          w.stream_to([&](std::string_view piece) { statistics.write(piece); }, kPieceBytes);
-          strategy_statistics(w, run);
-          w.finish();
+          sink_statistics_head(run, to_statistics);
           statistics_part_done();
         },
         [&] { write_equity_csv(dir / "equity.csv", run.strategy.result); },
