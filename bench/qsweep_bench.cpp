@@ -22,6 +22,7 @@
 // Together, BM_RunBacktest + BM_WriteOutputs are what a `qsweep backtest` process does after
 // start-up. Run from anywhere: paths come from QSWEEP_SOURCE_DIR.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <filesystem>

@@ -4,6 +4,7 @@
 // the drawdown tail), statistics_summary.json (quantiles, mean/stdev, annualised_vol with ddof 0,
 // yearly returns, for strategy and benchmark) and, for sixty_forty, the whole statistics.json.
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 

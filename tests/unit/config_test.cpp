@@ -1,6 +1,7 @@
 // The config file: documented keys, defaults, benchmark inheritance, --set overrides, and errors
 // that name the key (and the line, or "(--set)").
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,7 @@
 // Data loading: the Yahoo-style CSV format, price adjustment, and every kind of bad input.
 // Fixtures are small CSV strings written into fresh temp dirs.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <random>

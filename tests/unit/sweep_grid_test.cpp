@@ -1,4 +1,5 @@
 // The sweep grid: parsing [sweep], canonical order, variant ids and hashes.
+#include <cstdint>
 #include <sstream>
 
 #include <gtest/gtest.h>
