@@ -105,13 +105,18 @@ struct SessionConfig {
 
 struct Config {
   std::filesystem::path path;          // the config file
-  std::string name;                    // the config file's stem, e.g. "sixty_forty"
+  std::string name;                    // config_name(path), e.g. "sixty_forty"
   std::filesystem::path data_dir;      // absolute or relative to the working directory
   bool adjust_prices = true;
   SessionConfig strategy;
   std::optional<SessionConfig> benchmark;
   std::vector<std::filesystem::path> plugins;  // strategy plug-in libraries to load
 };
+
+// A config's name, which default output folders and report titles use: its file name without
+// ".toml" ("a.toml.bak" stays whole), or the whole file name where removing ".toml" would leave
+// "", "." or "..".
+std::string config_name(const std::filesystem::path& file);
 
 // Reads and validates a config file, applying `--set key=value` overrides first.
 // Throws InputError (bad content; the message names the file, line and key) or IoError.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -115,6 +116,16 @@ void StrategyParams::check_all_used() const {
     if (!used_.count(std::string(name)))
       fail(std::string(name), fmt::format("unknown key for strategy kind '{}'", kind_));
   }
+}
+
+std::string config_name(const fs::path& file) {
+  std::string name = file.filename().string();
+  constexpr std::string_view kSuffix = ".toml";
+  if (name.ends_with(kSuffix)) {
+    const std::string_view base = std::string_view(name).substr(0, name.size() - kSuffix.size());
+    if (!base.empty() && base != "." && base != "..") name.resize(base.size());
+  }
+  return name;
 }
 
 Config load_config(const fs::path& path, const std::vector<std::string>& overrides) {
@@ -288,6 +299,7 @@ void read_session_keys(TableReader& reader, SessionConfig& session) {
   }
   if (auto v = reader.number("gross_leverage")) {
     if (*v <= 0.0) reader.fail(*reader.node("gross_leverage"), "gross_leverage", "must be positive");
+    if (*v > 100.0) reader.fail(*reader.node("gross_leverage"), "gross_leverage", "must be at most 100");
     session.gross_leverage = *v;
   }
   if (auto v = reader.string("mode")) {
@@ -428,10 +440,51 @@ void validate_session(const SessionConfig& s, const fs::path& path, const std::s
 
 }  // namespace
 
+namespace {
+
+// The 1-based line of `text` where a key nested more than kMaxKeyDepth levels by dots starts, if
+// any. Counts the dots between key parts (bare or quoted) outside comments and string values: a
+// chain of parts ends at any other character, so numbers ("1.5") count one dot at most.
+std::optional<std::size_t> too_deep_key_line(std::string_view text) {
+  std::size_t line = 1, chain_line = 1, dots = 0;
+  auto is_bare = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {  // a string: skipped whole, escapes and multi-line forms included
+      const bool multi = text.substr(i, 3) == std::string_view(c == '"' ? "\"\"\"" : "'''");
+      const std::string_view close = multi ? text.substr(i, 3) : text.substr(i, 1);
+      std::size_t j = i + close.size();
+      while (j < text.size() && text.substr(j, close.size()) != close && (multi || text[j] != '\n')) {
+        if (text[j] == '\n') ++line;
+        // An escaped character is skipped with its backslash, unless it is a line end.
+        j += (c == '"' && text[j] == '\\' && j + 1 < text.size() && text[j + 1] != '\n') ? 2 : 1;
+      }
+      // An unclosed one-line string ends before its line end, which the loop then counts.
+      const bool closed = j < text.size() && text[j] != '\n';
+      i = closed ? std::min(j + close.size(), text.size()) - 1 : j - 1;
+    } else if (c == '.') {
+      if (dots++ == 0) chain_line = line;
+      if (dots >= kMaxKeyDepth) return chain_line;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (!is_bare(c) && c != ' ' && c != '\t') {
+      dots = 0;
+      if (c == '\n') ++line;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 toml::table parse_file(const fs::path& path) {
   if (!fs::exists(path)) throw IoError(fmt::format("{}: config file not found", path.string()));
   if (!fs::is_regular_file(path)) throw IoError(fmt::format("{}: not a regular file", path.string()));
   const std::string text = read_file(path);  // IoError when unreadable
+  if (const auto line = too_deep_key_line(text))
+    throw InputError(fmt::format("{}:{}: a key nested more than {} levels deep", path.string(), *line, kMaxKeyDepth));
   try {
     return toml::parse(text, path.string());
   } catch (const toml::parse_error& e) {
@@ -490,11 +543,15 @@ void apply_assignment(toml::table& root, std::string_view assignment) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
   };
+  if (assignment.find_first_of("\r\n") != std::string_view::npos)
+    throw UsageError(fmt::format("--set '{}': spans lines; give one key=value per --set", assignment));
   const std::size_t eq = assignment.find('=');
   const std::string_view key = trim(assignment.substr(0, eq));
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
   const std::string_view text = trim(assignment.substr(eq + 1));
+  if (too_deep_key_line(key) || too_deep_key_line(text))
+    throw UsageError(fmt::format("--set '{}': a key nested more than {} levels deep", assignment, kMaxKeyDepth));
   toml::table parsed;
   try {
     parsed = toml::parse(fmt::format("v = {}", text));
@@ -511,7 +568,7 @@ std::string location(const fs::path& file, const toml::node& node) {
 }
 
 ConfigFile::ConfigFile(fs::path file)
-    : path(std::move(file)), name(path.stem().string()),
+    : path(std::move(file)), name(config_name(path)),
       dir(path.has_parent_path() ? path.parent_path() : fs::path(".")) {}
 
 Config from_table(const toml::table& root, const fs::path& path) {

@@ -2,6 +2,7 @@
 // to the base table and builds one Config per variant).
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -12,7 +13,13 @@
 
 namespace qsweep::config {
 
-// Parses a TOML file. Throws InputError with file:line:column, or IoError.
+// The deepest a key may be nested by dots ("a.b.c" is 3 deep). toml++ nests its parser calls
+// once per level, so a key of tens of thousands of parts would overflow the stack; no config
+// comes near this bound.
+inline constexpr std::size_t kMaxKeyDepth = 64;
+
+// Parses a TOML file. Throws InputError with file:line:column (a key nested more than
+// kMaxKeyDepth levels by dots is one), or IoError.
 toml::table parse_file(const std::filesystem::path& path);
 
 // Sets the dotted `key` (e.g. "strategy.lookback") to `value`, creating tables as needed.
@@ -21,7 +28,8 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
 
 // Applies one "--set key=value" assignment. The value is TOML ("63", "0.5", "\"x\"", "[1,2]",
 // "{SPY=1.0}"); anything that does not parse as TOML is taken as a plain string
-// (so --set backtest.rebalance=weekly works).
+// (so --set backtest.rebalance=weekly works). Throws UsageError for a malformed assignment,
+// one that spans lines among them.
 void apply_assignment(toml::table& root, std::string_view assignment);
 
 // Where `node`, of a table parsed from the config `file`, is set: "file:line", or
@@ -39,7 +47,7 @@ Config from_table(const toml::table& root, const std::filesystem::path& path);
 struct ConfigFile {
   explicit ConfigFile(std::filesystem::path file);
   std::filesystem::path path;
-  std::string name;           // the file's stem, Config::name
+  std::string name;           // config_name(path), Config::name
   std::filesystem::path dir;  // where the config's relative paths start
 };
 // from_table() of a table from `file`.

@@ -179,7 +179,7 @@ Manifest read_manifest(const JsonDoc& doc) {
   if (JsonDoc::find(root, "grid") == nullptr)
     throw InputError(fmt::format("{}: no \"grid\" (not the manifest of a qsweep sweep)", path.string()));
   Manifest m;
-  m.name = fs::path(doc.string(root, "", "config")).stem().string();
+  m.name = config_name(doc.string(root, "", "config"));
   m.version = doc.optional_string(root, "", "qsweep_version").value_or(kVersion);
   for (const json& d : doc.array(root, "", "grid")) {
     if (!d.is_object()) doc.fail("grid", "expected objects with \"key\" and \"values\"");

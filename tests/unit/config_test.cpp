@@ -211,6 +211,47 @@ TEST(Config, BoundaryValuesAreAccepted) {
   EXPECT_EQ(c.strategy.burn_in, c.strategy.start);
   EXPECT_EQ(load(kMinimal, {"backtest.cash_buffer=1"}).strategy.cash_buffer, 1.0);
   EXPECT_FALSE(load(kMinimal, {"backtest.burn_in=false"}).strategy.burn_in.has_value());
+  EXPECT_EQ(load(kMinimal, {"backtest.gross_leverage=100"}).strategy.gross_leverage, 100.0);
+}
+
+TEST(Config, NameIsTheFileNameWithoutToml) {
+  EXPECT_EQ(config_name("dir/sixty_forty.toml"), "sixty_forty");
+  EXPECT_EQ(config_name("a.toml.bak"), "a.toml.bak");
+  EXPECT_EQ(config_name("my.config.toml"), "my.config");
+  EXPECT_EQ(config_name("plain"), "plain");
+  // Names that would be no folder of their own stay whole.
+  EXPECT_EQ(config_name(".toml"), ".toml");
+  EXPECT_EQ(config_name("..toml"), "..toml");
+  EXPECT_EQ(config_name("...toml"), "...toml");
+  EXPECT_EQ(load(kMinimal).name, "cfg");
+}
+
+// A dotted key: `depth` parts "k".
+std::string dotted_key(std::size_t depth) {
+  std::string key = "k";
+  for (std::size_t i = 1; i < depth; ++i) key += ".k";
+  return key;
+}
+
+TEST(Config, KeysNestedTooDeepAreRefusedBeforeParsing) {
+  // toml++ recurses once per part: tens of thousands would overflow the stack.
+  const std::string deep = kMinimal + "\n" + dotted_key(100'000) + " = 1\n";
+  EXPECT_THAT(error_of(deep), HasSubstr(fmt::format("cfg.toml:{}: a key nested more than {} levels deep",
+                                                    line_of(deep, "k.k"), config::kMaxKeyDepth)));
+  const std::string header = kMinimal + "[" + dotted_key(config::kMaxKeyDepth + 1) + "]\n";
+  EXPECT_THAT(error_of(header), HasSubstr("a key nested more than"));
+  // The deepest allowed key reaches the usual checks.
+  const std::string error = error_of(kMinimal + dotted_key(config::kMaxKeyDepth) + " = 1\n");
+  EXPECT_THAT(error, HasSubstr("k: unknown key"));
+  // Dots in strings, comments and numbers are not key parts; a line end ends a key.
+  std::string dots(500, '.');
+  const std::string text = kMinimal + "# " + dots + "\n[data]\ndir = \"\"\"\n" + dots + "\\\n" + dots +
+                           "\"\"\"\nadjust = '" + dots + "'\n";
+  EXPECT_THAT(error_of(text),
+              HasSubstr(fmt::format("cfg.toml:{}: data.adjust: expected true or false", line_of(text, "adjust"))));
+  EXPECT_THAT(error_of<UsageError>(kMinimal, {dotted_key(1000) + "=1"}), HasSubstr("nested more than"));
+  EXPECT_THAT(error_of<UsageError>(kMinimal, {"strategy.weights={" + dotted_key(1000) + "=1}"}),
+              HasSubstr("nested more than"));
 }
 
 TEST(Config, SweepTableIsLeftToTheSweep) {
@@ -301,6 +342,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadValueCase{"BufferNegative", "cash_buffer = -0.01", "backtest.cash_buffer", "within [0, 1]"},
         BadValueCase{"BufferAboveOne", "cash_buffer = 1.5", "backtest.cash_buffer", "within [0, 1]"},
         BadValueCase{"LeverageZero", "gross_leverage = 0", "backtest.gross_leverage", "must be positive"},
+        BadValueCase{"LeverageHuge", "gross_leverage = 1e300", "backtest.gross_leverage", "must be at most 100"},
         BadValueCase{"LongOnlyAsInt", "long_only = 1", "backtest.long_only", "expected true or false"},
         BadValueCase{"DateAsNumber", "burn_in = 2020", "backtest.burn_in", "expected a date"},
         BadValueCase{"ImpossibleDate", "burn_in = \"2020-02-30\"", "backtest.burn_in", "is not a date"},
@@ -564,6 +606,9 @@ TEST(ConfigSet, MalformedAssignmentsAreUsageErrors) {
   // A dotted key through a value that is not a table.
   EXPECT_THAT(error_of<UsageError>(kMinimal, {"backtest.start.day=1"}), HasSubstr("'start' is not a table"));
   EXPECT_THAT(error_of<UsageError>(kMinimal, {"novalue"}), HasSubstr("--set 'novalue': expected key=value"));
+  // A second line would be a second assignment the value's parse drops.
+  for (const char* lines : {"backtest.initial_cash=5000\nbacktest.mode=\"qstrader\"", "a=1\r\nb=2", "a=\"x\ny\""})
+    EXPECT_THAT(error_of<UsageError>(kMinimal, {lines}), HasSubstr("spans lines")) << lines;
 }
 
 TEST(ConfigSet, ErrorsInSetValuesSaySetNotALine) {
