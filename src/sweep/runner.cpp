@@ -290,9 +290,26 @@ std::string manifest_text(const SweepSpec& spec, const toml::table& base, const 
 }
 
 // Everything in a manifest that must match for --resume to reuse earlier results.
+constexpr std::string_view kManifestIdentityKeys[] = {"base_config", "grid", "data_files", "pbo_partitions"};
+
+// Whether `file` is a manifest a sweep wrote (a JSON object with the identity keys): a folder
+// with any other manifest.json is someone else's.
+bool is_sweep_manifest(const fs::path& file) {
+  std::string text;
+  try {
+    text = read_file(file);
+  } catch (const IoError&) {
+    return false;
+  }
+  const json m = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return m.is_object() && std::all_of(std::begin(kManifestIdentityKeys), std::end(kManifestIdentityKeys),
+                                      [&](std::string_view key) { return m.contains(key); });
+}
+
 json manifest_identity(const json& m) {
-  return json{{"base_config", m.at("base_config")}, {"grid", m.at("grid")}, {"data_files", m.at("data_files")},
-              {"pbo_partitions", m.at("pbo_partitions")}};
+  json identity = json::object();
+  for (const std::string_view key : kManifestIdentityKeys) identity[std::string(key)] = m.at(std::string(key));
+  return identity;
 }
 
 class Progress {
@@ -367,6 +384,7 @@ class FolderLock {
 // temporary files of a killed write, and anything else. The lock file counts as none of them.
 struct SweepFolder {
   bool has_manifest = false;
+  bool foreign_manifest = false;  // a manifest.json a sweep did not write
   std::vector<fs::path> results;
   std::vector<fs::path> temporaries;
   std::vector<std::string> foreign;  // names, sorted
@@ -380,7 +398,14 @@ SweepFolder inspect_sweep_folder(const fs::path& out) {
   folder.foreign = std::move(contents.others);
   for (fs::path& file : contents.own) {
     const std::string name = file.filename().string();
-    folder.has_manifest = folder.has_manifest || name == "manifest.json";
+    if (name == "manifest.json") {
+      if (!sweep::is_sweep_manifest(file)) {
+        folder.foreign_manifest = true;
+        folder.foreign.push_back(name);
+        continue;
+      }
+      folder.has_manifest = true;
+    }
     (name.front() == '.' ? folder.temporaries : folder.results).push_back(std::move(file));
   }
   // The manifest is written before anything else, so without it a sweep's folder holds only
@@ -461,6 +486,9 @@ SweepSummary run_sweep(const SweepOptions& options) {
   std::error_code ec;
   const fs::path manifest_path = out / "manifest.json";
   auto refuse_foreign = [&](const SweepFolder& f) {
+    if (f.foreign_manifest)
+      throw InputError(fmt::format("{}: not the manifest of a qsweep sweep, so not a sweep folder; choose another --out",
+                                   manifest_path.string()));
     if (!f.foreign.empty() && !f.has_manifest)
       throw InputError(fmt::format("{}: holds {}, which a sweep does not write, and no manifest.json: not a "
                                    "sweep folder; choose another --out",

@@ -140,6 +140,22 @@ TEST_F(SweepCli, OutputFolderThatIsNotASweepsIsRefusedAndUntouched) {
   EXPECT_EQ(slurp(other / "results.csv"), "theirs");
   EXPECT_EQ(slurp(other / "report.html"), "theirs");
 
+  // So are they beside a manifest.json a sweep did not write (a web app's, or a broken one).
+  for (const char* manifest : {R"({"name": "app"})", "[]", "{", R"({"grid": [], "base_config": ""})"}) {
+    const fs::path web = work_ / "web";
+    write_text(web / "manifest.json", manifest);
+    write_text(web / "results.csv", "theirs");
+    for (const char* flag : {"", "--overwrite", "--resume"}) {
+      const RunResult r = sweep(std::string(flag) + " --out '" + web.string() + "'");
+      EXPECT_EQ(r.exit_code, 3) << manifest << " " << flag << ": " << r.err;
+      EXPECT_NE(r.err.find((web / "manifest.json").string() + ": not the manifest of a qsweep sweep"),
+                std::string::npos)
+          << r.err;
+    }
+    EXPECT_EQ(slurp(web / "manifest.json"), manifest);
+    EXPECT_EQ(slurp(web / "results.csv"), "theirs");
+  }
+
   // Only temporary files of a run killed while writing its manifest: a fresh start is fine.
   const fs::path killed = work_ / "killed";
   write_text(killed / ".manifest.json.tmp-1234abcd.42", "{");
