@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <system_error>
 
@@ -157,9 +158,17 @@ class SequentialDates {
 };
 
 // A field as error messages quote it: whole up to 40 bytes, else its start and its length.
+// Control bytes (a NUL, a CR) are written as \xNN, never echoed to the terminal.
 std::string excerpt(std::string_view field) {
-  if (field.size() <= 40) return std::string(field);
-  return fmt::format("{}... ({} bytes)", field.substr(0, 32), field.size());
+  const bool cut = field.size() > 40;
+  std::string out;
+  for (const char c : cut ? field.substr(0, 32) : field) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) fmt::format_to(std::back_inserter(out), "\\x{:02x}", byte);
+    else out.push_back(c);
+  }
+  if (cut) fmt::format_to(std::back_inserter(out), "... ({} bytes)", field.size());
+  return out;
 }
 
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
@@ -204,6 +213,15 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   const std::size_t problems_before = sink.count();
   std::string_view text = content.view();
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
+  // UTF-16 (as some spreadsheet exports write) would otherwise only show as missing columns.
+  const std::string_view first_line = text.substr(0, text.find('\n'));
+  const bool utf16_mark = text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF";
+  if (utf16_mark || first_line.find('\0') != std::string_view::npos) {
+    sink.report({path, 1, "", fmt::format("not UTF-8 text: {}; save the file as UTF-8 (or ASCII) CSV",
+                                          utf16_mark ? "it starts with a UTF-16 byte-order mark"
+                                                     : "its first line holds NUL bytes (UTF-16?)")});
+    return std::nullopt;
+  }
 
   // Header.
   std::size_t eol = text.find('\n');
@@ -272,6 +290,9 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
   std::string_view cells[kUnused];
 
   SequentialDates dates;
+  // The date of the last row whose date was readable, whether or not the row was: each row's date
+  // must come after it.
+  std::optional<Day> previous_date;
   const char* const end = text.data() + text.size();
   // The row starting at `q` when it is in the usual form: the header's number of fields, the used
   // ones without blanks around them, the date as YYYY-MM-DD, the prices plain positive decimals
@@ -288,7 +309,7 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
       } else if (slot == kDate) {
         if (end - q < 10) return nullptr;
         const std::optional<Day> parsed = dates.parse(std::string_view(q, 10));
-        if (!parsed || (!series.dates.empty() && *parsed <= series.dates.back())) return nullptr;
+        if (!parsed || (previous_date && *parsed <= *previous_date)) return nullptr;
         day = *parsed;
         q += 10;
       } else {  // a positive plain decimal
@@ -307,8 +328,9 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
       }
     }
     series.dates.push_back(day);
+    previous_date = day;
     if (options.adjust) {
-      series.open.push_back((prices[kAdj] / prices[kClose]) * prices[kOpen]);  // as below
+      series.open.push_back((prices[kAdj] / prices[kClose]) * prices[kOpen]);  // as below (finite: the prices are plain decimals)
       series.close.push_back(prices[kAdj]);
     } else {
       series.open.push_back(prices[kOpen]);
@@ -371,13 +393,20 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
       sink.report({path, line_no, "", fmt::format("expected {} fields, found {}", n_columns, n_fields)});
       continue;
     }
+    // Every problem of the row is reported, its date's and each price's.
+    bool row_ok = true;
     const std::string_view date_text = cells[kDate];
     const auto date = dates.parse(date_text);
     if (!date) {
       sink.report({path, line_no, "Date", fmt::format("'{}' is not a date (expected YYYY-MM-DD)", excerpt(date_text))});
-      continue;
+      row_ok = false;
+    } else if (previous_date && *date <= *previous_date) {
+      sink.report({path, line_no, "Date",
+                   fmt::format("{} {} the previous row's date {}", date_text,
+                               *date == *previous_date ? "duplicates" : "is before", format_date(*previous_date))});
+      row_ok = false;
     }
-    bool row_ok = true;
+    if (date) previous_date = *date;
     auto price = [&](Slot slot, const char* name) {
       double v = 0.0;
       if (!parse_double(cells[slot], v)) {
@@ -393,16 +422,17 @@ std::optional<AssetSeries> parse_csv(const fs::path& path, std::string ticker,
     const double close = price(kClose, "Close");
     const double adj = options.adjust ? price(kAdj, "Adj Close") : 0.0;
     if (!row_ok) continue;
-    if (!series.dates.empty() && *date <= series.dates.back()) {
-      sink.report({path, line_no, "Date",
-                   fmt::format("{} {} the previous row's date {}", date_text,
-                               *date == series.dates.back() ? "duplicates" : "is before",
-                               format_date(series.dates.back()))});
+    const double adjusted_open = (adj / close) * open;  // QSTrader's order: divide, then multiply
+    if (options.adjust && !(std::isfinite(adjusted_open) && adjusted_open > 0.0)) {
+      sink.report({path, line_no, "Open",
+                   fmt::format("adjusted open Adj Close / Close * Open = {} / {} * {} is {}, not a positive "
+                               "finite price",
+                               excerpt(cells[kAdj]), excerpt(cells[kClose]), excerpt(cells[kOpen]), adjusted_open)});
       continue;
     }
     series.dates.push_back(*date);
     if (options.adjust) {
-      series.open.push_back((adj / close) * open);  // QSTrader's order: divide, then multiply
+      series.open.push_back(adjusted_open);
       series.close.push_back(adj);
     } else {
       series.open.push_back(open);

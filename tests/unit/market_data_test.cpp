@@ -321,6 +321,17 @@ INSTANTIATE_TEST_SUITE_P(
                 "lines end with a bare CR"},
         BadCase{"HugeBadFieldIsQuotedShort", kHeader + "2020-01-02," + std::string(5000, '9') + "x,1,1\n",
                 "BAD.csv:2: column 'Open'", "'99999999999999999999999999999999... (5001 bytes)' is not a number"},
+        // The fast path's plain decimals cannot overflow; an exponent can.
+        BadCase{"AdjustedOpenOverflows", kHeader + "2020-01-02,1e10,1e-300,100\n", "BAD.csv:2: column 'Open'",
+                "adjusted open Adj Close / Close * Open = 100 / 1e-300 * 1e10 is inf, not a positive finite price"},
+        BadCase{"AdjustedOpenUnderflows", kHeader + "2020-01-02,1e-200,1e200,1e-200\n", "BAD.csv:2: column 'Open'",
+                "is 0, not a positive finite price"},
+        BadCase{"ControlBytesAreEscaped", kHeader + "2020-01-02,1\x01\x7f,1,1\n", "BAD.csv:2: column 'Open'",
+                "'1\\x01\\x7f' is not a number"},
+        BadCase{"Utf16WithByteOrderMark", std::string("\xFF\xFE" "D\0a\0t\0e\0\n\0", 12), "BAD.csv:1:",
+                "not UTF-8 text: it starts with a UTF-16 byte-order mark; save the file as UTF-8"},
+        BadCase{"Utf16WithoutByteOrderMark", std::string("D\0a\0t\0e\0\n\0", 10), "BAD.csv:1:",
+                "not UTF-8 text: its first line holds NUL bytes (UTF-16?)"},
         BadCase{"EmptyFile", "", "BAD.csv:1:", "empty file"},
         BadCase{"WhitespaceOnlyFile", "\r\n\n", "BAD.csv:1:", "empty file"},
         BadCase{"HeaderOnly", kHeader, "BAD.csv", "no data rows"},
@@ -387,6 +398,23 @@ TEST(MarketData, CollectingReportsEveryProblemInAFile) {
     EXPECT_EQ(problems[i].line, expected[i].first) << i;
     EXPECT_EQ(problems[i].column, expected[i].second) << i;
   }
+}
+
+TEST(MarketData, CollectingReportsEveryProblemOfARow) {
+  // A bad date does not hide the row's bad prices, nor a bad price the row's date out of order.
+  const fs::path path = write_csv(fresh_temp_dir("md"), "X.csv",
+                                  kHeader +
+                                      "2020-01-06,1,1,1\n"     // line 2: fine
+                                      "2020-13-01,-1,abc,1\n"  // line 3: bad date, Open and Close
+                                      "2020-01-03,-1,1,1\n"    // line 4: before line 2, bad Open
+                                      "2020-01-02,1,1,1\n");   // line 5: before line 4
+  std::vector<DataProblem> problems;
+  EXPECT_FALSE(load_asset_csv_collecting(path, "X", LoadOptions{}, problems).has_value());
+  std::vector<std::string> got;
+  for (const DataProblem& p : problems) got.push_back(fmt::format("{}:{}", p.line, p.column));
+  EXPECT_EQ(got, (std::vector<std::string>{"3:Date", "3:Open", "3:Close", "4:Date", "4:Open", "5:Date"}));
+  EXPECT_THAT(problems[3].message, HasSubstr("2020-01-03 is before the previous row's date 2020-01-06"));
+  EXPECT_THAT(problems[5].message, HasSubstr("2020-01-02 is before the previous row's date 2020-01-03"));
 }
 
 TEST(MarketData, CollectingReportsEveryMissingColumn) {
