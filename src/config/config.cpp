@@ -624,6 +624,15 @@ Config from_table(const toml::table& root, const ConfigFile& file) {
     read_fees(fees, session.fees);
   }
   session.universe_entries = universe;
+  if (const toml::table* entries = top.subtable("universe")) {
+    // An asset joining after the last day would silently never trade.
+    TableReader reader(entries, "universe", origin);
+    for (const auto& [ticker, day] : universe)
+      if (day > session.end)
+        reader.fail(*reader.node(ticker), ticker,
+                    fmt::format("{} is after backtest.end {}: {} would never trade", format_date(day),
+                                format_date(session.end), ticker));
+  }
   // [strategy]
   const toml::table* strategy_table = top.subtable("strategy");
   if (!strategy_table) throw InputError(fmt::format("{}: [strategy]: required table is missing", path.string()));

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -71,7 +72,14 @@ namespace {
 
 SessionRun run_one(const Config& config, const MarketData& data, const SessionConfig& session) {
   std::unique_ptr<Strategy> strategy = make_strategy(config, session);
-  const PreparedSession prepared(data, session, strategy->assets());
+  // Its errors (no trading day after burn_in, no bars in the range) name the session, not the file.
+  std::optional<PreparedSession> prepared_session;
+  try {
+    prepared_session.emplace(data, session, strategy->assets());
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", config.path.string(), e.what()));
+  }
+  const PreparedSession& prepared = *prepared_session;
   SessionRun run;
   run.result = run_session(prepared, *strategy);
   run.stats = compute_performance(run.result.dates, run.result.equity, session.mode);

@@ -110,7 +110,7 @@ class Portfolio {
 // is neither held nor weighted gets a zero target and so no order, as in QSTrader.
 class OrderSizer {
  public:
-  OrderSizer(const PreparedSession& session, const SessionConfig& config) : config_(config) {
+  OrderSizer(const PreparedSession& session, const SessionConfig& config) : session_(session), config_(config) {
     by_ticker_.resize(session.asset_count());
     std::iota(by_ticker_.begin(), by_ticker_.end(), AssetIndex{0});
     std::sort(by_ticker_.begin(), by_ticker_.end(),
@@ -146,6 +146,8 @@ class OrderSizer {
         const double dollars = budget * w;
         const double cost = portfolio.fee(dollars);
         targets_[a] = std::floor((dollars - cost) / price_of(a));
+        if (std::isinf(targets_[a])) [[unlikely]]
+          fail_unsizable(a, price_of(a), day);
       }
     } else {
       double gross = 0.0;
@@ -159,6 +161,8 @@ class OrderSizer {
         const double after_cost = dollars - portfolio.fee(dollars);
         const double truncated = after_cost >= 0.0 ? std::floor(after_cost) : std::ceil(after_cost);
         targets_[a] = std::trunc(truncated / price_of(a));
+        if (std::isinf(targets_[a])) [[unlikely]]
+          fail_unsizable(a, price_of(a), day);
       }
     }
     // One slot per asset; an order is kept when it is a non-zero change to a finite target (no
@@ -173,6 +177,15 @@ class OrderSizer {
   }
 
  private:
+  // A target no quantity reaches: dollars / price overflowed (a price near zero). Never skipped
+  // silently, as a missing price is.
+  [[noreturn]] void fail_unsizable(AssetIndex a, double price, Day day) const {
+    throw InputError(fmt::format("{}: sizing {} on {} at price {} gives an infinite quantity: the price is too "
+                                 "small to trade (check its data)",
+                                 config_.label, session_.tickers()[a], format_date(day), price));
+  }
+
+  const PreparedSession& session_;
   const SessionConfig& config_;
   std::vector<AssetIndex> by_ticker_;
   std::vector<AssetIndex> weighted_;  // scratch: assets with a non-zero weight, in ticker order

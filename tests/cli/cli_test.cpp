@@ -214,7 +214,7 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   r = run_qsweep("backtest " + quoted(good) + " --set backtest.end=2019-12-25 --set backtest.burn_in=2019-12-25" +
                  " --out " + quoted(fresh_temp_dir("cli") / "holiday"));
   expect_failure(r, kInput, "nothing after burn-in, holiday");
-  EXPECT_THAT(r.err, HasSubstr("strategy: no trading day between burn_in 2019-12-25 and end 2019-12-25"));
+  EXPECT_THAT(r.err, HasSubstr(good.string() + ": strategy: no trading day between burn_in 2019-12-25 and end 2019-12-25"));
 }
 
 TEST(Cli, BadDataExitsWith3AndNamesFileLineAndColumn) {
@@ -396,9 +396,11 @@ TEST(Cli, DataCheckListsEveryProblemAndExits3) {
   write_text(data / "C.csv", "Date,Open,Close,Adj Close\n2019-01-02,1,1,inf\n");
   const RunResult r = run_qsweep("data check " + quoted(data));
   EXPECT_EQ(r.exit_code, kInput);
-  EXPECT_THAT(r.err, StartsWith("qsweep: error: 3 problems found"));
+  EXPECT_THAT(r.err, StartsWith("qsweep: error: 4 problems found"));
   const std::vector<std::string> expected = {
       (data / "A.csv").string() + ":2: column 'Open': 'x' is not a number",
+      // The bad price of line 2 does not hide its date coming before line 3's.
+      (data / "A.csv").string() + ":3: column 'Date': 2019-01-01 is before the previous row's date 2019-01-02",
       (data / "B.csv").string() + ":1: column 'Close': required column is missing from the header (Date,Open,Adj Close)",
       (data / "C.csv").string() + ":2: column 'Adj Close': price must be positive and finite, got inf",
   };

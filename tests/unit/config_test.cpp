@@ -430,6 +430,12 @@ TEST(Config, WrongTypesInOtherTablesNameKeyAndLine) {
   EXPECT_THAT(error_of("data = 1\n" + kMinimal), HasSubstr("cfg.toml:1: data: expected a table"));
   EXPECT_THAT(error_of("plugins = \"lib.so\"\n" + kMinimal), HasSubstr("cfg.toml:1: plugins: expected an array"));
   EXPECT_THAT(error_of(kMinimal + "[universe]\nSPY = 5\n"), HasSubstr("universe.SPY: expected a date"));
+  // An entry after the last day would silently never trade; on the last day it still may.
+  const std::string late = kMinimal + "[universe]\nAGG = \"2020-12-31\"\nSPY = \"2021-01-04\"\n";
+  EXPECT_THAT(error_of(late), HasSubstr(fmt::format("cfg.toml:{}: universe.SPY: 2021-01-04 is after backtest.end "
+                                                    "2020-12-31: SPY would never trade",
+                                                    line_of(late, "SPY = \"2021"))));
+  EXPECT_EQ(error_of(late, {"backtest.end=2021-01-04"}), "");
 
   const std::string strategy_head = "[backtest]\nstart = \"2020-01-01\"\nend = \"2020-12-31\"\n[strategy]\n";
   // Lines 5 and 6 of these fixtures hold the strategy keys.

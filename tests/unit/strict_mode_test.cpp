@@ -368,6 +368,27 @@ TEST(StrictMode, GapUpCutTerminatesPastTwoToThe53Shares) {
   for (double c : r.cash) EXPECT_GE(c, 0.0);
 }
 
+TEST(Sizing, APriceTooSmallToSizeIsAnErrorNotASkippedTrade) {
+  // 10000 / 1e-320 overflows: no quantity reaches the target, in either mode or kind of session.
+  const MarketData data = market({series("A", {{"2024-01-08", 1e-320, 1e-320}, {"2024-01-09", 1e-320, 1e-320}})});
+  for (const Mode mode : {Mode::strict, Mode::qstrader}) {
+    for (const bool long_only : {true, false}) {
+      SessionConfig config = session_config(mode, "2024-01-08", "2024-01-09", RebalanceFrequency::daily,
+                                            fixed_weights({{"A", 1.0}}), 10000);
+      config.long_only = long_only;
+      try {
+        run(data, config);
+        ADD_FAILURE() << "no error, long_only " << long_only;
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("strategy: sizing A on 2024-01-08 at price 1e-320 gives an infinite "
+                                             "quantity"),
+                  std::string::npos)
+            << e.what();
+      }
+    }
+  }
+}
+
 // (d) Commission on the exact traded value. A: 10.25/10.25 on Mon 01-08 and Tue 01-09; 100% A,
 // 10,000 cash, 1% commission. Sizing: floor((10000 - 100) / 10.25) = floor(965.85) = 965.
 // Tue open: traded value 965*10.25 = 9891.25.
