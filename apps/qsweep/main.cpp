@@ -38,18 +38,26 @@ int main(int argc, char** argv) {
   add(qsweep::cli::add_show);
   add(qsweep::cli::add_report);
 
-  // A first word that is neither a flag nor a command: CLI11 would only say that a command is
-  // required.
-  bool known = argc < 2 || argv[1][0] == '-';
-  std::string names;
-  for (const auto& [sub, command] : commands) {
-    known = known || sub->check_name(argv[1]);
-    names += (names.empty() ? "" : ", ") + sub->get_name();
-  }
-  if (!known) {
-    fmt::print(stderr, "qsweep: error: unknown command '{}' (commands: {})\nRun with --help for more information.\n",
-               argv[1], names);
-    return static_cast<int>(ExitCode::usage);
+  // A word where a command (or a command's subcommand, as in `data check`) belongs that names
+  // none: CLI11 would only say that a command is required.
+  std::string path;  // "data " for data's subcommands
+  CLI::App* level = &app;
+  for (int i = 1; i < argc && argv[i][0] != '-'; ++i) {
+    const std::vector<CLI::App*> subs = level->get_subcommands({});
+    if (subs.empty()) break;
+    CLI::App* match = nullptr;
+    std::string names;
+    for (CLI::App* sub : subs) {
+      if (sub->check_name(argv[i])) match = sub;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (match == nullptr) {
+      fmt::print(stderr, "qsweep: error: unknown command '{}{}' ({}commands: {})\nRun with --help for more information.\n",
+                 path, argv[i], path, names);
+      return static_cast<int>(ExitCode::usage);
+    }
+    path += match->get_name() + " ";
+    level = match;
   }
   try {
     app.parse(argc, argv);

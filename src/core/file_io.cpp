@@ -26,6 +26,22 @@ std::string random_suffix() {
   return fmt::format("{:x}.{}", rng() & 0xffffffffULL, ::getpid());
 }
 
+// A hidden sibling of `target` named ".<name>.<kind>-<random>", its name cut (at a UTF-8
+// character boundary) so that the whole stays within the 255 bytes a file name may have.
+fs::path hidden_sibling(const fs::path& target, std::string_view kind) {
+  constexpr std::size_t kMaxName = 255;
+  const std::string suffix = fmt::format(".{}-{}", kind, random_suffix());
+  std::string name = target.filename().string();
+  const std::size_t room = kMaxName - 1 - suffix.size();
+  if (name.size() > room) {
+    std::size_t cut = room;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+    name.resize(cut);
+  }
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  return parent / fmt::format(".{}{}", name, suffix);
+}
+
 }  // namespace
 
 namespace {
@@ -134,10 +150,12 @@ void write_new_file(const fs::path& path, std::string_view content) {
 }
 
 void write_file_atomic(const fs::path& path, std::string_view content, bool sync) {
-  const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), random_suffix());
+  const fs::path tmp = hidden_sibling(path, "tmp");
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw IoError(fmt::format("{}: cannot create: {}", tmp.string(), std::strerror(errno)));
+    const int err = errno;
+    throw IoError(fmt::format("{}: cannot create (as {} first): {}", path.string(), tmp.filename().string(),
+                              std::strerror(err)));
   }
   if (!write_all(fd, content)) {
     const int err = errno;
@@ -199,16 +217,18 @@ fs::path make_temp_sibling_dir(const fs::path& dir) {
   const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
   if (ec) throw IoError(fmt::format("{}: cannot create directory: {}", parent.string(), ec.message()));
-  const fs::path tmp = parent / fmt::format(".{}.tmp-{}", dir.filename().string(), random_suffix());
+  const fs::path tmp = hidden_sibling(dir, "tmp");
   fs::create_directory(tmp, ec);
-  if (ec) throw IoError(fmt::format("{}: cannot create directory: {}", tmp.string(), ec.message()));
+  if (ec)
+    throw IoError(fmt::format("{}: cannot create the folder (as {} first): {}", dir.string(), tmp.filename().string(),
+                              ec.message()));
   return tmp;
 }
 
 void replace_dir(const fs::path& tmp, const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    const fs::path old = dir.parent_path() / fmt::format(".{}.old-{}", dir.filename().string(), random_suffix());
+    const fs::path old = hidden_sibling(dir, "old");
     fs::rename(dir, old, ec);
     if (ec) throw IoError(fmt::format("{}: cannot replace: {}", dir.string(), ec.message()));
     fs::rename(tmp, dir, ec);

@@ -143,6 +143,9 @@ TEST(Cli, UsageErrorsSayWhatIsWrong) {
   RunResult r = run_qsweep("frobnicate");
   expect_failure(r, kUsage, "unknown command");
   EXPECT_THAT(r.err, HasSubstr("unknown command 'frobnicate' (commands: backtest, data, sweep, show, report)"));
+  r = run_qsweep("data frob x");
+  expect_failure(r, kUsage, "unknown data command");
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'data frob' (data commands: check)"));
 
   const fs::path config = write_config(config_text());
   for (const std::string command : {"backtest", "sweep"}) {
@@ -325,6 +328,23 @@ TEST(Cli, SuccessfulRunReplacesTheOutputFolder) {
   for (const char* f : {"equity.csv", "fills.csv", "positions.csv", "summary.json", "benchmark_equity.csv"})
     EXPECT_TRUE(files.count(f)) << f;
   EXPECT_EQ(entries(out.parent_path()), std::set<std::string>{"out"});
+}
+
+TEST(Cli, OutputFolderNamesUpToTheLongestAFileNameMayHave) {
+  // The temporary sibling the folder is built in has a longer name; it must still fit 255 bytes.
+  const fs::path parent = fresh_temp_dir("cli-out");
+  const fs::path config = write_config(config_text());
+  for (const std::string& name : {std::string(240, 'y'), std::string(255, 'z'), std::string(254, 'x')}) {
+    for (int run = 0; run < 2; ++run) {  // the second replaces the first, through another sibling
+      const RunResult r = run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(parent / name));
+      EXPECT_EQ(r.exit_code, kOk) << name.size() << ": " << r.err;
+      EXPECT_TRUE(fs::exists(parent / name / "equity.csv")) << name.size();
+    }
+  }
+  std::string accents;  // 254 bytes of two-byte characters, cut at a character's start
+  for (int i = 0; i < 127; ++i) accents += "\xC3\xA9";
+  EXPECT_EQ(run_qsweep("backtest " + quoted(config) + " -q --out " + quoted(parent / accents)).exit_code, kOk);
+  EXPECT_EQ(entries(parent).size(), 4u);  // no temporary folder left beside them
 }
 
 TEST(Cli, OutWithTrailingSlashNamesTheFolder) {
