@@ -162,6 +162,22 @@ double round_to_decimals(double x, int decimals) {
   return scaled / scale;
 }
 
+// The number of whole steps from `from` to at most `to` (from <= to, step > 0), counted in the
+// decimals the three are written with: 100000.0 to 100000.01 by 0.001 is 10 steps, although
+// (to - from) / step is 9.99999999997904 in doubles. Where the decimals give no exact integers,
+// in doubles with a relative tolerance.
+double whole_steps(double from, double to, double step) {
+  const int decimals = std::max({decimals_of(from), decimals_of(to), decimals_of(step)});
+  if (decimals <= 22) {
+    const double scale = std::pow(10.0, decimals);  // exact for 0..22
+    const double a = std::round(from * scale), b = std::round(to * scale), s = std::round(step * scale);
+    constexpr double kExact = 9007199254740992.0;  // 2^53: integers below it are exact
+    if (std::abs(a) < kExact && std::abs(b) < kExact && s > 0.0 && s < kExact) return std::floor((b - a) / s);
+  }
+  const double steps = (to - from) / step;
+  return std::floor(steps + 1e-9 * std::max(1.0, steps));
+}
+
 SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
   SweepSpec spec;
   const toml::node* node = root.get("sweep");
@@ -236,7 +252,7 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
         if (!a || !b || !s) throw fail(v, key, "from, to and step must be numbers");
         if (!(*s > 0.0)) throw fail(v, key, "step must be positive");
         if (*b < *a) throw fail(v, key, "to must not be less than from");
-        const double steps = std::floor((*b - *a) / *s + 1e-9);
+        const double steps = whole_steps(*a, *b, *s);
         check_range_steps(steps, v, key);
         const auto count = static_cast<std::uint64_t>(steps) + 1;
         // from + i·step, rounded to the decimals from and step are written with, so that 0.1

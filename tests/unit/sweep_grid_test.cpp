@@ -89,6 +89,23 @@ TEST(SweepGrid, FloatRangeValuesAreTheDecimalsTheyStepThrough) {
             (std::vector<std::string>{"0.25", "0.5", "0.75", "1.0"}));
 }
 
+TEST(SweepGrid, FloatRangesReachToWhateverTheMagnitude) {
+  // (to - from) / step is 9.99999999997904 and 10.999999999996362 in doubles; in the decimals
+  // the bounds are written with, whole numbers of steps reach `to`.
+  const auto values = [](const std::string& range) {
+    return parse("[sweep]\n\"a.x\" = " + range).grid.dimensions()[0].values;
+  };
+  const std::vector<std::string> cash = values("{ from = 100000.0, to = 100000.01, step = 0.001 }");
+  ASSERT_EQ(cash.size(), 11u);
+  EXPECT_EQ(cash.back(), "100000.01");
+  const std::vector<std::string> odd = values("{ from = 123456.789, to = 123456.8, step = 0.001 }");
+  ASSERT_EQ(odd.size(), 12u);
+  EXPECT_EQ(odd.back(), "123456.8");
+  // A `to` between steps stays out, however close.
+  EXPECT_EQ(values("{ from = 100000.0, to = 100000.0099, step = 0.001 }").size(), 10u);
+  EXPECT_EQ(values("{ from = 1.0, to = 2.0, step = 0.3 }"), (std::vector<std::string>{"1.0", "1.3", "1.6", "1.9"}));
+}
+
 TEST(SweepGrid, FloatsInsideArraysAndTablesAreShortestToo) {
   const SweepSpec spec = parse(R"(
     [sweep]
