@@ -424,6 +424,21 @@ SweepSummary run_sweep(const SweepOptions& options) {
   toml::table root = config::parse_file(path);
   for (const std::string& assignment : options.overrides) config::apply_assignment(root, assignment);
   SweepSpec spec = spec_from_table(root, path);
+  // A --set of a swept key (or of a key inside or around one) would be replaced by every
+  // variant's value: refused rather than ignored.
+  for (const std::string& assignment : options.overrides) {
+    std::string_view key = std::string_view(assignment).substr(0, assignment.find('='));
+    while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+    auto within = [](std::string_view inner, std::string_view outer) {
+      return inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '.';
+    };
+    for (const SweepDimension& d : spec.grid.dimensions())
+      if (key == d.key || within(key, d.key) || within(d.key, key))
+        throw UsageError(fmt::format("--set '{}': '{}' is swept in [sweep], whose values replace it; change the grid "
+                                     "instead, e.g. --set 'sweep.\"{}\"=[...]'",
+                                     assignment, d.key, d.key));
+  }
   if (!options.heatmap.empty()) spec.heatmap = options.heatmap;
   for (const std::string& key : options.heatmap) {
     const auto& dims = spec.grid.dimensions();

@@ -196,6 +196,22 @@ TEST_F(SweepCli, AFolderInUseByAnotherSweepIsRefused) {
   EXPECT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
 }
 
+TEST_F(SweepCli, SetOfASweptKeyIsAUsageErrorNotIgnored) {
+  // Every variant's value would replace it.
+  for (const char* set : {"strategy.lookback=5", " strategy.top_n = 3", "strategy={}",
+                          "sweep.\"strategy.weights\"=[{SPY=1.0}]' --set 'strategy.weights.SPY=0.5"}) {
+    const RunResult r = sweep(std::string("--set '") + set + "' --out '" + (work_ / "s").string() + "'");
+    EXPECT_EQ(r.exit_code, 2) << set << ": " << r.err;
+    EXPECT_NE(r.err.find("is swept in [sweep], whose values replace it"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(work_ / "s"));
+  // Keys beside the swept ones, and the grid itself, may be set.
+  EXPECT_EQ(sweep("--set strategy.lookbacks_note=1 --out '" + (work_ / "n").string() + "'").exit_code, 3);
+  EXPECT_EQ(sweep("--set backtest.cash_buffer=0.02 --set 'sweep.\"strategy.top_n\"=[2]' --out '" +
+                  (work_ / "ok").string() + "'").exit_code,
+            0);
+}
+
 TEST_F(SweepCli, InvalidVariantNamesVariantAndKeyUnlessSkipped) {
   write_text(config_, sweep_config("[1, 2, 5]"));
   const RunResult bad = sweep("--out '" + (work_ / "bad").string() + "'");
