@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "config/config_toml.hpp"
+#include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/sweep.hpp"
 #include "sweep/results_table.hpp"
@@ -107,9 +108,15 @@ std::string toml_text(const toml::node& node) {
 }
 
 // What a value configures, for finding values listed twice: numbers by value (0 and 0.0 are
-// the same), also inside arrays and tables; weekdays in any case ("wed" and "WED"); other
-// values as written.
+// the same), also inside arrays and tables; weekdays in any case ("wed" and "WED"); dates
+// whether written as TOML dates or strings (2015-01-02 and "2015-01-02"); other values as
+// written.
 std::string same_value_key(std::string_view key, const toml::node& node) {
+  if (auto date = node.value_exact<toml::date>())
+    return fmt::format("date {:04}-{:02}-{:02}", date->year, date->month, date->day);
+  if (auto text = node.value_exact<std::string>()) {
+    if (const std::optional<Day> day = parse_iso_date(*text)) return "date " + format_date(*day);
+  }
   if (auto whole = node.value_exact<std::int64_t>()) return fmt::format("{}", *whole);
   if (auto number = node.value_exact<double>()) {
     if (*number == std::trunc(*number) && std::abs(*number) < 9.2e18)

@@ -132,6 +132,8 @@ TEST(SweepGrid, TheSameValueWrittenTwiceIsAnError) {
     }
   }
   EXPECT_THROW(parse("[sweep]\n\"backtest.weekday\" = [\"wed\", \"WED\"]"), InputError);  // any case
+  EXPECT_THROW(parse("[sweep]\n\"backtest.start\" = [\"2015-01-02\", 2015-01-02]"), InputError);  // dates either way
+  EXPECT_EQ(parse("[sweep]\n\"backtest.start\" = [\"2015-01-02\", 2015-01-05]").grid.size(), 2u);
   EXPECT_THROW(parse("[sweep]\n\"a.x\" = [[0, 1], [0.0, 1]]"), InputError);                  // inside arrays
   EXPECT_THROW(parse("[sweep]\n\"benchmark.weights\" = [{SPY = 1}, {SPY = 1.0}]"), InputError);  // and tables
   EXPECT_EQ(parse("[sweep]\n\"a.x\" = [[0, 1], [1, 0], {x = 1}, {y = 1}]").grid.size(), 4u);
