@@ -45,4 +45,10 @@ class UsageError : public Error {
   explicit UsageError(const std::string& message) : Error(ExitCode::usage, message) {}
 };
 
+// A run stopped by SIGINT or SIGTERM before it had anything to keep.
+class Interrupted : public Error {
+ public:
+  explicit Interrupted(const std::string& message) : Error(ExitCode::interrupted, message) {}
+};
+
 }  // namespace qsweep

@@ -200,6 +200,7 @@ Validation validate_variants(const VariantFactory& factory, std::uint64_t count,
     VariantFactory::Scratch scratch;
     try {
       for (std::uint64_t id = w * count / workers; id < (w + 1) * count / workers; ++id) {
+        if (g_stop.load(std::memory_order_relaxed)) return;  // the caller sees it too
         try {
           Config config = factory.config(id, &scratch);
           if (config.data_dir != base.data_dir || config.adjust_prices != base.adjust_prices)
@@ -420,6 +421,8 @@ SweepFolder inspect_sweep_folder(const fs::path& out) {
 
 SweepSummary run_sweep(const SweepOptions& options) {
   using namespace sweep;
+  // From the start: a SIGINT or SIGTERM at any point ends the sweep with exit code 130.
+  StopSignals stop_signals;
   const fs::path& path = options.config_path;
   toml::table root = config::parse_file(path);
   for (const std::string& assignment : options.overrides) config::apply_assignment(root, assignment);
@@ -482,6 +485,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
   }
   Validation validation = validate_variants(factory, spec.grid.size(), base_config, data_files, threads,
                                             options.skip_invalid);
+  const Interrupted stopped("interrupted before any variant ran; nothing was written");
+  if (g_stop.load()) throw stopped;
   summary.skipped = std::move(validation.skipped);
   const std::vector<std::uint64_t>& valid_ids = validation.valid;
   const std::set<std::string>& tickers_needed = validation.tickers;
@@ -493,6 +498,7 @@ SweepSummary run_sweep(const SweepOptions& options) {
                               ? early_data.get()
                               : MarketData::load(base_config.data_dir, {tickers_needed.begin(), tickers_needed.end()},
                                                  load_options);
+  if (g_stop.load()) throw stopped;
   const std::size_t partitions = kPboPartitions;
   const std::string manifest = manifest_text(spec, root, path, data, summary.valid, summary.skipped, partitions);
 
@@ -579,7 +585,6 @@ SweepSummary run_sweep(const SweepOptions& options) {
   std::atomic<std::size_t> next{0};
   const std::size_t chunk = std::clamp<std::size_t>(pending.size() / (std::size_t{jobs} * 16), 1, 64);
   std::atomic<std::size_t> workers_left{jobs};
-  StopSignals stop_signals;
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < jobs; ++w) {
@@ -671,6 +676,9 @@ SweepSummary run_sweep(const SweepOptions& options) {
                                      valid_ids, options.keep_curves, pool, threads);
   summary.overfitting = format_overfitting(summary_json, out / "sweep_summary.json", summary.overfitting_warnings);
   journal_synced.get();
+  // A stop asked for while the results were written: they are complete, but the run still ends
+  // as interrupted, as asked (a --resume rewrites them).
+  summary.interrupted = g_stop.load();
   return summary;
 }
 

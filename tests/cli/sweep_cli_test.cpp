@@ -328,6 +328,24 @@ TEST_F(SweepCli, InterruptKeepsFinishedWorkAndResumeCompletesIt) {
   EXPECT_EQ(read_csv(out / "results.csv").rows.size(), 480u);
 }
 
+TEST_F(SweepCli, TermDuringValidationExits130AndWritesNothing) {
+  // 120,000 variants take seconds to validate: the signal, sent as soon as the process catches
+  // it, lands before any runs.
+  write_text(config_, sweep_config("[1, 2, 3, 4]", "\"backtest.cash_buffer\" = { from = 0.0, to = 0.9999, step = 0.0001 }\n"));
+  const fs::path out = work_ / "out";
+  write_text(work_ / "run.sh", "'" + qsweep_binary().string() + "' sweep '" + config_.string() + "' --quiet --out '" +
+                                   out.string() + "' > /dev/null 2> '" + (work_ / "err").string() + "' &\n" +
+                                   // once the process catches SIGTERM (bit 15 of SigCgt)
+                                   "pid=$!\nuntil (( 0x$(awk '/^SigCgt/ {print $2}' /proc/$pid/status) & 0x4000 )); do "
+                                   "sleep 0.01; done\nkill -TERM $pid\nwait $pid\necho $? > '" +
+                                   (work_ / "rc").string() + "'\n");
+  ASSERT_EQ(std::system(("bash '" + (work_ / "run.sh").string() + "'").c_str()), 0);
+  EXPECT_EQ(slurp(work_ / "rc"), "130\n") << slurp(work_ / "err");
+  EXPECT_NE(slurp(work_ / "err").find("interrupted before any variant ran; nothing was written"), std::string::npos)
+      << slurp(work_ / "err");
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST_F(SweepCli, ShowPrintsTheRankingBestFirst) {
   ASSERT_EQ(sweep("--out '" + (work_ / "out").string() + "'").exit_code, 0);
   const CsvTable results = read_csv(work_ / "out/results.csv");
