@@ -27,6 +27,7 @@
 #include "config/config_toml.hpp"
 #include "qsweep/backtest.hpp"
 #include "qsweep/cpus.hpp"
+#include "qsweep/engine.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/file_io.hpp"
 #include "qsweep/sweep.hpp"
@@ -462,10 +463,26 @@ SweepSummary run_sweep(const SweepOptions& options) {
   // Validate every variant before running anything.
   const unsigned threads = options.jobs ? options.jobs : available_cpus();
   const VariantFactory factory(root, spec.grid, path);
+  // The data folder is every variant's: a wrong one is the config's error, not each variant's.
+  if (std::error_code ec; !fs::is_directory(base_config.data_dir, ec)) {
+    const toml::node* dir = root.at_path("data.dir").node();
+    throw InputError(fmt::format("{}: data.dir: {} is not a folder", dir ? config::location(path, *dir) : path.string(),
+                                 base_config.data_dir.string()));
+  }
   const DataFileIndex data_files(base_config.data_dir);
   // A sweep does not run the benchmark, but a [benchmark] table it cannot read (a misplaced
-  // [benchmark.data], an unknown key, a bad value) is as wrong here as in a backtest.
-  if (base_config.benchmark) make_strategy(base_config, *base_config.benchmark, &data_files);
+  // [benchmark.data], an unknown key, a bad value, data without bars in its range) is as wrong
+  // here as in a backtest. Its data is loaded for this check only.
+  if (base_config.benchmark) {
+    const std::vector<std::string> assets = make_strategy(base_config, *base_config.benchmark, &data_files)->assets();
+    const MarketData benchmark_data =
+        MarketData::load(base_config.data_dir, assets, LoadOptions{base_config.adjust_prices, /*checksum=*/false, 1});
+    try {
+      const PreparedSession checked(benchmark_data, *base_config.benchmark, assets);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", path.string(), e.what()));
+    }
+  }
   const LoadOptions load_options{base_config.adjust_prices, /*checksum=*/true, threads};
   // With more than one thread, the base config's assets are loaded while the variants are
   // validated: most grids trade exactly those. Its result (or error) is used only if so.

@@ -196,6 +196,25 @@ TEST_F(SweepCli, AFolderInUseByAnotherSweepIsRefused) {
   EXPECT_EQ(sweep("--out '" + out.string() + "'").exit_code, 0);
 }
 
+TEST_F(SweepCli, ErrorsOfTheWholeConfigAreNotBlamedOnAVariant) {
+  // A data folder that does not exist is the config's error, located where it was set.
+  const RunResult dir = sweep("--set data.dir=/nonexistent/prices --out '" + (work_ / "d").string() + "'");
+  EXPECT_EQ(dir.exit_code, 3);
+  EXPECT_NE(dir.err.find(config_.string() + " (--set): data.dir: /nonexistent/prices is not a folder"),
+            std::string::npos)
+      << dir.err;
+  EXPECT_EQ(dir.err.find("variant"), std::string::npos) << dir.err;
+  // A benchmark whose data has no bars in its range is refused as a backtest refuses it, though
+  // a sweep does not run it.
+  write_text(config_, sweep_config("[1, 2]") + "[benchmark]\nweights = { SPY = 1.0 }\nrebalance = \"buy_and_hold\"\n"
+                                               "start = \"2030-01-01\"\nend = \"2031-01-01\"\n");
+  const RunResult bench = sweep("--out '" + (work_ / "b").string() + "'");
+  EXPECT_EQ(bench.exit_code, 3);
+  EXPECT_NE(bench.err.find(config_.string() + ": benchmark: "), std::string::npos) << bench.err;
+  EXPECT_NE(bench.err.find("has no bars between 2030-01-01 and 2031-01-01"), std::string::npos) << bench.err;
+  EXPECT_FALSE(fs::exists(work_ / "b"));
+}
+
 TEST_F(SweepCli, SetOfASweptKeyIsAUsageErrorNotIgnored) {
   // Every variant's value would replace it.
   for (const char* set : {"strategy.lookback=5", " strategy.top_n = 3", "strategy={}",
