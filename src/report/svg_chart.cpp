@@ -33,13 +33,6 @@ std::string px(double v) {
   return {out.data(), out.size()};
 }
 
-// Approximate rendered width of `text` in a sans-serif font (no font metrics offline).
-double text_width(std::string_view text, double font_size) {
-  std::size_t chars = 0;
-  for (const char c : text)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
-  return static_cast<double>(chars) * font_size * 0.6;
-}
 
 std::string open_svg(const Frame& frame, double height) {
   return fmt::format(
@@ -52,6 +45,16 @@ std::string open_svg(const Frame& frame, double height) {
 std::string text_at(double x, double y, std::string_view text, std::string_view anchor, std::string_view extra = {}) {
   return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\"{}{}>{}</text>", px(x), px(y), anchor,
                      extra.empty() ? "" : " ", extra, escape(text));
+}
+
+// text_at() of `text` shortened to `width` pixels by fit_text(); a shortened one keeps the whole
+// text as its tooltip.
+std::string fitted_text_at(double x, double y, std::string_view text, double width, std::string_view anchor,
+                           std::string_view extra) {
+  const std::string shown = fit_text(text, width, kFontSize);
+  if (shown.size() == text.size()) return text_at(x, y, text, anchor, extra);
+  return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" {}><title>{}</title>{}</text>", px(x), px(y), anchor,
+                     extra, escape(text), escape(shown));
 }
 
 std::string hline(double x0, double x1, double y, std::string_view color, std::string_view extra = {}) {
@@ -338,6 +341,26 @@ std::string escape(std::string_view text) {
     }
   }
   return out;
+}
+
+double text_width(std::string_view text, double font_size) {
+  std::size_t chars = 0;
+  for (const char c : text)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
+  return static_cast<double>(chars) * font_size * 0.6;
+}
+
+std::string fit_text(std::string_view text, double width, double font_size) {
+  if (text_width(text, font_size) <= width) return std::string(text);
+  // Characters that fit beside the ellipsis (one character wide).
+  const double fitting = std::floor(width / (font_size * 0.6)) - 1.0;
+  std::size_t end = 0, chars = 0;
+  while (end < text.size() && static_cast<double>(chars) < fitting) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    ++chars;
+  }
+  return std::string(text.substr(0, end)) + "\u2026";
 }
 
 std::string format_value(double value, Format format, int decimals) {
@@ -647,6 +670,7 @@ std::string bar_chart(const BarChart& c) {
     double widest_category = 0.0;
     for (const std::string& cat : c.categories) widest_category = std::max(widest_category, text_width(cat, kFontSize));
     const std::size_t every = static_cast<std::size_t>(std::ceil((widest_category + 6.0) / band));
+    const bool shorten_labels = every > 1 && band - 6.0 >= text_width("1234567", kFontSize);
     for (std::size_t i = 0; i < n; ++i) {
       const double gx = left + band * static_cast<double>(i) + band * 0.11;
       for (std::size_t j = 0; j < m; ++j) {
@@ -663,7 +687,12 @@ std::string bar_chart(const BarChart& c) {
           out += text_at(x + bar_w / 2.0 - 0.5, v >= 0.0 ? y_top - 4.0 : y_bottom + 11.0, label, "middle", label_attr);
         }
       }
-      if (i % std::max<std::size_t>(every, 1) == 0)
+      // Labels too wide for their band: every one shortened where 7 characters still fit (names
+      // of tables, say), else every `every`-th one whole (a run of numbers).
+      if (shorten_labels)
+        out += fitted_text_at(left + band * (static_cast<double>(i) + 0.5), bottom + 16.0, c.categories[i],
+                              band - 6.0, "middle", fmt::format("fill=\"{}\"", kLabelColor));
+      else if (i % std::max<std::size_t>(every, 1) == 0)
         out += text_at(left + band * (static_cast<double>(i) + 0.5), bottom + 16.0, c.categories[i], "middle",
                        fmt::format("fill=\"{}\"", kLabelColor));
     }
@@ -743,9 +772,10 @@ std::string heatmap(const Heatmap& c) {
   const double font = std::min(11.0, cell_h * 0.5);
 
   std::string out = open_svg(c.frame, height);
+  // Column labels wider than their cell are shortened.
   for (std::size_t j = 0; j < cols; ++j)
-    out += text_at(left + cell_w * (static_cast<double>(j) + 0.5), top - 7.0, c.column_labels[j], "middle",
-                   fmt::format("fill=\"{}\"", kLabelColor));
+    out += fitted_text_at(left + cell_w * (static_cast<double>(j) + 0.5), top - 7.0, c.column_labels[j], cell_w - 4.0,
+                          "middle", fmt::format("fill=\"{}\"", kLabelColor));
   for (std::size_t i = 0; i < rows; ++i) {
     const double y = top + cell_h * static_cast<double>(i);
     out += text_at(left - 7.0, y + cell_h / 2.0 + 4.0, c.row_labels[i], "end", fmt::format("fill=\"{}\"", kLabelColor));

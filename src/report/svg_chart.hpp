@@ -22,6 +22,14 @@ void append_px(fmt::memory_buffer& out, double v);
 // `text` escaped for HTML/XML element content and quoted attribute values (& < > " ').
 std::string escape(std::string_view text);
 
+// Approximate rendered width of `text` in pixels at `font_size`, in the charts' sans-serif font
+// (no font metrics offline: 0.6 em per character).
+double text_width(std::string_view text, double font_size);
+
+// `text` if it fits `width` pixels at `font_size`, else as many of its first characters as fit
+// with "…" after them ("…" alone when none does).
+std::string fit_text(std::string_view text, double width, double font_size);
+
 // How values are shown. percent: fractions (0.123 -> "12.3%"); multiple: "1.23×";
 // integer: rounded, with thousands separators; money: thousands separators, no decimals.
 enum class Format { number, percent, multiple, integer, money };

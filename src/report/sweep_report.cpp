@@ -686,13 +686,6 @@ std::vector<double> cell_means(const Sweep& s, std::size_t a, std::size_t b) {
   return sums;
 }
 
-double text_width(std::string_view text, double font_size) {
-  std::size_t chars = 0;
-  for (const char c : text)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++chars;
-  return static_cast<double>(chars) * font_size * 0.6;  // the toolkit's estimate
-}
-
 // The two dimensions of the heatmap: the manifest's choice, else the two with the most values
 // (canonical order breaks ties). Empty when fewer than two dimensions have two or more values.
 std::optional<std::pair<std::size_t, std::size_t>> heatmap_dims(const Manifest& m) {
@@ -731,10 +724,10 @@ std::string heatmap_panel(const Sweep& s) {
     const Dimension& c = m.dims[cols_dim];
     const std::vector<double> means = cell_means(s, rows_dim, cols_dim);
     double row_w = 0.0, need = 0.0;
-    for (const std::string& l : r.labels) row_w = std::max(row_w, text_width(l, 11.0));
-    for (const std::string& l : c.labels) need = std::max(need, text_width(l, 11.0));
+    for (const std::string& l : r.labels) row_w = std::max(row_w, svg::text_width(l, 11.0));
+    for (const std::string& l : c.labels) need = std::max(need, svg::text_width(l, 11.0));
     for (const double v : means)
-      need = std::max(need, text_width(svg::format_value(v, s.metric.format, s.metric.decimals), 11.0));
+      need = std::max(need, svg::text_width(svg::format_value(v, s.metric.format, s.metric.decimals), 11.0));
     const double cell_w = (kFullWidth - row_w - 12.0) / static_cast<double>(c.labels.size());
     return cell_w >= need + 4.0;
   };
@@ -747,7 +740,7 @@ std::string heatmap_panel(const Sweep& s) {
 
   // Cells at most kMaxCellWidth wide: a heatmap with few columns does not stretch over the page.
   double row_w = 0.0;
-  for (const std::string& l : rd.labels) row_w = std::max(row_w, text_width(l, 11.0));
+  for (const std::string& l : rd.labels) row_w = std::max(row_w, svg::text_width(l, 11.0));
   const double width =
       std::min(kFullWidth, row_w + 12.0 + kMaxCellWidth * static_cast<double>(cd.labels.size()));
   svg::Heatmap h;

@@ -327,6 +327,50 @@ TEST(SvgHeatmap, CellsShowValuesOnADivergingScale) {
   EXPECT_EQ(svg.find("2020 Feb"), std::string::npos);  // the empty cell has no value
 }
 
+TEST(SvgText, FitTextShortensWithAnEllipsisAtACharacterStart) {
+  EXPECT_EQ(fit_text("abc", 100.0, 10.0), "abc");          // 18 px
+  EXPECT_EQ(fit_text("abcdefghij", 36.0, 10.0), "abcde\u2026");  // 6 characters of 6 px fit
+  EXPECT_EQ(fit_text("\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", 24.0, 10.0), "\u00e9\u00e9\u00e9\u2026");
+  EXPECT_EQ(fit_text("abcdef", 3.0, 10.0), "\u2026");
+}
+
+TEST(SvgHeatmap, ColumnLabelsWiderThanTheirCellsAreShortenedNotOverlapped) {
+  Heatmap h;
+  h.frame.width = 400.0;  // cells of 95 px: 13 characters of 6.6 px (11 px font)
+  h.row_labels = {"r"};
+  h.column_labels = {"{ SPY = 0.6, AGG = 0.4 }", "{ SPY = 0.4, AGG = 0.6 }", "{ SPY = 1.0 }", "short"};
+  h.values = {0.1, 0.2, 0.3, 0.4};
+  const std::string svg = heatmap(h);
+  EXPECT_TRUE(well_formed(svg));
+  // Shortened, the whole label kept as its tooltip; a label that fits is drawn whole.
+  EXPECT_NE(svg.find("><title>{ SPY = 0.6, AGG = 0.4 }</title>{ SPY = 0.6,\u2026</text>"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">{ SPY = 1.0 }</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">short</text>"), std::string::npos);
+}
+
+TEST(SvgBarChart, CategoryNamesThatDoNotFitAreShortenedOrThinned) {
+  BarChart c;
+  c.frame = {400.0, 200.0, "", 0.0};
+  c.categories = {"{ SPY = 0.6, AGG = 0.4 }", "{ SPY = 0.4, AGG = 0.6 }", "{ AGG = 0.3, SPY = 0.7 }",
+                  "{ SPY = 1.0, TLT = 0.0 }"};
+  c.series.push_back({"s", {0.1, 0.2, 0.3, 0.4}, ""});
+  const std::string names = bar_chart(c);
+  EXPECT_TRUE(well_formed(names));
+  for (const std::string& category : c.categories)  // every one labelled, shortened
+    EXPECT_NE(names.find("<title>" + category + "</title>{ "), std::string::npos) << category;
+  // Too narrow for 7 characters: every other label, whole.
+  c.categories.clear();
+  c.series[0].values.clear();
+  for (int i = 0; i < 40; ++i) {
+    c.categories.push_back(std::to_string(100000 + i));
+    c.series[0].values.push_back(0.01 * i);
+  }
+  const std::string numbers = bar_chart(c);
+  EXPECT_NE(numbers.find(">100000</text>"), std::string::npos);
+  EXPECT_EQ(numbers.find(">100001</text>"), std::string::npos);
+  EXPECT_EQ(numbers.find("\u2026"), std::string::npos);
+}
+
 TEST(SvgHeatmap, MismatchedOrEmptyInputGivesAPlaceholder) {
   Heatmap h;
   EXPECT_NE(heatmap(h).find("No data"), std::string::npos);
