@@ -477,6 +477,35 @@ std::optional<std::size_t> too_deep_key_line(std::string_view text) {
   return std::nullopt;
 }
 
+// toml++ 3.3 garbles the name of a quoted key defined twice ('"SPSPY"' for "SPY"): the name is
+// read back from the text, just before the value the error points at.
+std::string repaired_description(const toml::parse_error& e, std::string_view text) {
+  std::string description(e.description());
+  std::size_t quote = description.find("'\"");
+  if (quote == std::string::npos) quote = description.find("''");
+  if (description.find("cannot redefine existing") == std::string::npos || quote == std::string::npos)
+    return description;
+  // The error's line, up to its column.
+  std::size_t start = 0;
+  for (std::size_t line = 1; line < e.source().begin.line && start != std::string_view::npos; ++line) {
+    start = text.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos || e.source().begin.column == 0) return description;
+  std::string_view before = text.substr(start, e.source().begin.column - 1);
+  auto trim_end = [&] {
+    while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) before.remove_suffix(1);
+  };
+  trim_end();
+  if (before.empty() || before.back() != '=') return description;
+  before.remove_suffix(1);
+  trim_end();
+  if (before.size() < 2 || (before.back() != '"' && before.back() != '\'')) return description;
+  const std::size_t open = before.find_last_of(before.back(), before.size() - 2);
+  if (open == std::string_view::npos) return description;
+  return fmt::format("{}'{}'", description.substr(0, quote), before.substr(open + 1, before.size() - open - 2));
+}
+
 }  // namespace
 
 toml::table parse_file(const fs::path& path) {
@@ -488,8 +517,8 @@ toml::table parse_file(const fs::path& path) {
   try {
     return toml::parse(text, path.string());
   } catch (const toml::parse_error& e) {
-    throw InputError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
-                                 e.source().begin.column, e.description()));
+    throw InputError(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line, e.source().begin.column,
+                                 repaired_description(e, text)));
   }
 }
 

@@ -214,6 +214,18 @@ TEST(Config, BoundaryValuesAreAccepted) {
   EXPECT_EQ(load(kMinimal, {"backtest.gross_leverage=100"}).strategy.gross_leverage, 100.0);
 }
 
+TEST(Config, KeysDefinedTwiceAreNamedAsWritten) {
+  // toml++ garbles the name of a quoted key ('"SPSPY"'); the message gives it as written.
+  for (const char* weights : {"{SPY = 1.0, \"SPY\" = 2.0}", "{SPY = 1.0, 'SPY' = 2.0}", "{\"SPY\" = 1.0, SPY = 2.0}"}) {
+    const std::string text = kMinimal + "[benchmark]\nweights = " + weights + "\n";
+    EXPECT_THAT(error_of(text), HasSubstr(fmt::format("cfg.toml:{}:", line_of(text, std::string("weights = ") + weights))))
+        << weights;
+    EXPECT_THAT(error_of(text), HasSubstr("cannot redefine existing floating-point 'SPY'")) << weights;
+  }
+  EXPECT_THAT(error_of(kMinimal + "[fees]\nmodel = \"zero\"\n\"model\" = \"percent\"\n"),
+              HasSubstr("cannot redefine existing string 'model'"));
+}
+
 TEST(Config, NameIsTheFileNameWithoutToml) {
   EXPECT_EQ(config_name("dir/sixty_forty.toml"), "sixty_forty");
   EXPECT_EQ(config_name("a.toml.bak"), "a.toml.bak");
