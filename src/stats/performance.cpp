@@ -338,7 +338,8 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
     s.annual_volatility = finite_or_null(std1 * sqrt_periods);
     s.annual_volatility_ddof0 = finite_or_null(std0 * sqrt_periods);
   }
-  if (std0 > 0.0) s.sharpe = finite_or_null(sqrt_periods * mean / std0);
+  // Ratios over an undefined (overflowed) deviation are undefined too, not 0.
+  if (std0 > 0.0 && std::isfinite(std0)) s.sharpe = finite_or_null(sqrt_periods * mean / std0);
   std::vector<double> negative(n);
   std::size_t negatives = 0;
   for (double r : s.returns) {  // branch-free: returns' signs are unpredictable
@@ -347,7 +348,8 @@ PerformanceStats compute_performance(std::span<const Day> dates, std::span<const
   }
   negative.resize(negatives);
   const double downside = np_std(negative, 0);
-  if (!negative.empty() && downside > 0.0) s.sortino = finite_or_null(sqrt_periods * mean / downside);
+  if (!negative.empty() && downside > 0.0 && std::isfinite(downside))
+    s.sortino = finite_or_null(sqrt_periods * mean / downside);
 
   // Drawdowns: the high-water mark starts at 0 and C[0] never enters it (QSTrader).
   // Three passes: the serial high-water marks, the divisions (independent: they vectorise), then

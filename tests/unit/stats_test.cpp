@@ -172,6 +172,19 @@ TEST(Performance, EquityBelowZeroLeavesExtremesUndefined) {
   }
 }
 
+// Returns so large that their squared deviations overflow: the deviation is undefined, and so
+// are the ratios over it (a finite mean over an infinite deviation is not a Sharpe ratio of 0).
+TEST(Performance, OverflowedDeviationLeavesTheRatiosUndefined) {
+  const std::vector<Day> dates = days({"2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11"});
+  const std::vector<double> equity = {1.0, 1e200, 1.0, 1e200};
+  for (Mode mode : {Mode::qstrader, Mode::strict}) {
+    const PerformanceStats s = compute_performance(dates, equity, mode);
+    EXPECT_FALSE(s.stdev_return);
+    EXPECT_FALSE(s.sharpe);
+    EXPECT_FALSE(s.sortino);
+  }
+}
+
 TEST(Performance, SinglePointCurveHasOnlyTrivialStatistics) {
   const std::vector<Day> dates = days({"2020-01-02"});
   const std::vector<double> equity{100.0};
