@@ -478,32 +478,52 @@ std::optional<std::size_t> too_deep_key_line(std::string_view text) {
 }
 
 // toml++ 3.3 garbles the name of a quoted key defined twice ('"SPSPY"' for "SPY"): the name is
-// read back from the text, just before the value the error points at.
+// read back from the text instead, as written before the '=' of the value the error points at.
 std::string repaired_description(const toml::parse_error& e, std::string_view text) {
   std::string description(e.description());
-  std::size_t quote = description.find("'\"");
-  if (quote == std::string::npos) quote = description.find("''");
-  if (description.find("cannot redefine existing") == std::string::npos || quote == std::string::npos)
-    return description;
-  // The error's line, up to its column.
+  const std::size_t redefine = description.find("cannot redefine existing ");
+  const std::size_t quote = redefine == std::string::npos ? std::string::npos : description.find('\'', redefine);
+  if (quote == std::string::npos) return description;
+  // The error's line, and its column (counted in characters) as a byte offset into it.
   std::size_t start = 0;
-  for (std::size_t line = 1; line < e.source().begin.line && start != std::string_view::npos; ++line) {
+  for (std::size_t line = 1; line < e.source().begin.line; ++line) {
     start = text.find('\n', start);
-    if (start != std::string_view::npos) ++start;
+    if (start == std::string_view::npos) return description;
+    ++start;
   }
-  if (start == std::string_view::npos || e.source().begin.column == 0) return description;
-  std::string_view before = text.substr(start, e.source().begin.column - 1);
-  auto trim_end = [&] {
-    while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) before.remove_suffix(1);
-  };
-  trim_end();
-  if (before.empty() || before.back() != '=') return description;
-  before.remove_suffix(1);
-  trim_end();
-  if (before.size() < 2 || (before.back() != '"' && before.back() != '\'')) return description;
-  const std::size_t open = before.find_last_of(before.back(), before.size() - 2);
-  if (open == std::string_view::npos) return description;
-  return fmt::format("{}'{}'", description.substr(0, quote), before.substr(open + 1, before.size() - open - 2));
+  const std::string_view line = text.substr(start, text.find('\n', start) - start);
+  std::size_t offset = 0;
+  for (std::size_t chars = 1; chars < e.source().begin.column && offset < line.size(); ++chars) {
+    ++offset;
+    while (offset < line.size() && (static_cast<unsigned char>(line[offset]) & 0xC0) == 0x80) ++offset;
+  }
+  // The last key before the offset: after the last '{' or ',' (or the line's start), up to its
+  // '=', both outside strings.
+  std::size_t key_start = 0, equals = std::string_view::npos;
+  for (std::size_t i = 0; i < offset; ++i) {
+    const char c = line[i];
+    if (c == '"' || c == '\'') {
+      std::size_t j = i + 1;
+      while (j < offset && line[j] != c) j += (c == '"' && line[j] == '\\') ? 2 : 1;
+      i = j;
+    } else if (c == '{' || c == ',') {
+      key_start = i + 1;
+      equals = std::string_view::npos;
+    } else if (c == '=') {
+      equals = i;
+    }
+  }
+  if (equals == std::string_view::npos) return description;
+  std::string_view key = line.substr(key_start, equals - key_start);
+  while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
+  while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+  if (key.empty()) return description;
+  // One quoted part without escapes: its text, as toml++ names a bare key.
+  const char q = key.front();
+  if (key.size() >= 2 && (q == '"' || q == '\'') && key.find(q, 1) == key.size() - 1 &&
+      key.find('\\') == std::string_view::npos)
+    key = key.substr(1, key.size() - 2);
+  return fmt::format("{}'{}'", description.substr(0, quote), key);
 }
 
 }  // namespace
@@ -522,10 +542,10 @@ toml::table parse_file(const fs::path& path) {
   }
 }
 
-void set_value(toml::table& root, std::string_view key, const toml::node& value) {
-  // The component of the dotted key at `pos`, and the position after it; one in double quotes may
-  // hold dots, as in TOML (sweep."strategy.top_n").
-  auto component = [key](std::size_t pos) -> std::pair<std::string_view, std::size_t> {
+std::vector<std::string_view> key_parts(std::string_view key) {
+  std::vector<std::string_view> parts;
+  for (std::size_t pos = 0;;) {
+    // A part in double quotes may hold dots, as in TOML (sweep."strategy.top_n").
     std::string_view part;
     std::size_t end = 0;
     if (pos < key.size() && key[pos] == '"') {
@@ -540,30 +560,28 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
       part = key.substr(pos, end - pos);
     }
     if (part.empty()) throw UsageError(fmt::format("'{}': empty key component", key));
-    return {part, end};
-  };
-  // The whole key is checked before the table changes.
-  for (std::size_t pos = 0;;) {
-    const std::size_t end = component(pos).second;
-    if (end >= key.size()) break;
+    if (parts.size() == kMaxKeyDepth)
+      throw UsageError(fmt::format("a key of more than {} parts ('{}...')", kMaxKeyDepth, key.substr(0, 40)));
+    parts.push_back(part);
+    if (end >= key.size()) return parts;
     pos = end + 1;
   }
+}
+
+void set_value(toml::table& root, std::string_view key, const toml::node& value) {
+  // The whole key is checked before the table changes.
+  const std::vector<std::string_view> parts = key_parts(key);
   toml::table* table = &root;
-  for (std::size_t pos = 0;;) {
-    const auto [part, end] = component(pos);
-    if (end >= key.size()) {
-      value.visit([&, leaf = part](const auto& v) { table->insert_or_assign(leaf, v); });
-      return;
-    }
-    toml::node* child = table->get(part);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    toml::node* child = table->get(parts[i]);
     if (!child) {
-      table->insert_or_assign(part, toml::table{});
-      child = table->get(part);
+      table->insert_or_assign(parts[i], toml::table{});
+      child = table->get(parts[i]);
     }
     table = child->as_table();
-    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, part));
-    pos = end + 1;
+    if (!table) throw UsageError(fmt::format("'{}': '{}' is not a table", key, parts[i]));
   }
+  value.visit([&, leaf = parts.back()](const auto& v) { table->insert_or_assign(leaf, v); });
 }
 
 void apply_assignment(toml::table& root, std::string_view assignment) {
@@ -579,8 +597,10 @@ void apply_assignment(toml::table& root, std::string_view assignment) {
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
   const std::string_view text = trim(assignment.substr(eq + 1));
-  if (too_deep_key_line(key) || too_deep_key_line(text))
-    throw UsageError(fmt::format("--set '{}': a key nested more than {} levels deep", assignment, kMaxKeyDepth));
+  // (The key itself is checked by set_value.)
+  if (too_deep_key_line(text))
+    throw UsageError(fmt::format("--set '{}...': a key nested more than {} levels deep in the value",
+                                 assignment.substr(0, 60), kMaxKeyDepth));
   toml::table parsed;
   try {
     parsed = toml::parse(fmt::format("v = {}", text));
@@ -653,15 +673,6 @@ Config from_table(const toml::table& root, const ConfigFile& file) {
     read_fees(fees, session.fees);
   }
   session.universe_entries = universe;
-  if (const toml::table* entries = top.subtable("universe")) {
-    // An asset joining after the last day would silently never trade.
-    TableReader reader(entries, "universe", origin);
-    for (const auto& [ticker, day] : universe)
-      if (day > session.end)
-        reader.fail(*reader.node(ticker), ticker,
-                    fmt::format("{} is after backtest.end {}: {} would never trade", format_date(day),
-                                format_date(session.end), ticker));
-  }
   // [strategy]
   const toml::table* strategy_table = top.subtable("strategy");
   if (!strategy_table) throw InputError(fmt::format("{}: [strategy]: required table is missing", path.string()));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <toml++/toml.h>
 
@@ -22,8 +23,14 @@ inline constexpr std::size_t kMaxKeyDepth = 64;
 // kMaxKeyDepth levels by dots is one), or IoError.
 toml::table parse_file(const std::filesystem::path& path);
 
+// The parts of a dotted key as --set and [sweep] write it: "a.b" is {a, b}; a part in double
+// quotes may hold dots ("sweep.\"strategy.top_n\""). Throws UsageError for an empty part, an
+// unclosed quote, or more than kMaxKeyDepth parts.
+std::vector<std::string_view> key_parts(std::string_view key);
+
 // Sets the dotted `key` (e.g. "strategy.lookback") to `value`, creating tables as needed.
-// Throws UsageError if a path component exists and is not a table.
+// Throws UsageError for a malformed key (key_parts) or if a path component exists and is not a
+// table.
 void set_value(toml::table& root, std::string_view key, const toml::node& value);
 
 // Applies one "--set key=value" assignment. The value is TOML ("63", "0.5", "\"x\"", "[1,2]",

@@ -9,6 +9,7 @@
 #include "core/parallel.hpp"
 #include "qsweep/backtest.hpp"
 #include "qsweep/cpus.hpp"
+#include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
 
 namespace fs = std::filesystem;
@@ -65,6 +66,16 @@ std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfi
       throw InputError(fmt::format("{}: universe.{}: not an asset of the strategy", config.path.string(), ticker));
     }
   }
+  // Assets may join after the end (a walk-forward over `end`), but not all of them: the session
+  // would silently never trade.
+  const auto joins_after_end = [&](const std::string& ticker) {
+    return std::any_of(session.universe_entries.begin(), session.universe_entries.end(),
+                       [&](const auto& entry) { return entry.first == ticker && entry.second > session.end; });
+  };
+  if (!assets.empty() && std::all_of(assets.begin(), assets.end(), joins_after_end)) {
+    throw InputError(fmt::format("{}: universe: every asset of the {} joins after its end {}: it would never trade",
+                                 config.path.string(), session.label, format_date(session.end)));
+  }
   return strategy;
 }
 
@@ -72,16 +83,17 @@ namespace {
 
 SessionRun run_one(const Config& config, const MarketData& data, const SessionConfig& session) {
   std::unique_ptr<Strategy> strategy = make_strategy(config, session);
-  // Its errors (no trading day after burn_in, no bars in the range) name the session, not the file.
+  // The errors of preparing and running the session (no trading day after burn_in, no bars in
+  // the range, a weight or price that cannot be traded) name the session; the file is added.
   std::optional<PreparedSession> prepared_session;
+  SessionRun run;
   try {
     prepared_session.emplace(data, session, strategy->assets());
+    run.result = run_session(*prepared_session, *strategy);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", config.path.string(), e.what()));
   }
   const PreparedSession& prepared = *prepared_session;
-  SessionRun run;
-  run.result = run_session(prepared, *strategy);
   run.stats = compute_performance(run.result.dates, run.result.equity, session.mode);
   run.portfolio = compute_portfolio_stats(run.result, prepared, run.stats);
   return run;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <set>
+#include <string>
 #include <utility>
 
 #include <fmt/format.h>
@@ -52,7 +54,7 @@ std::string text_at(double x, double y, std::string_view text, std::string_view 
 std::string fitted_text_at(double x, double y, std::string_view text, double width, std::string_view anchor,
                            std::string_view extra) {
   const std::string shown = fit_text(text, width, kFontSize);
-  if (shown.size() == text.size()) return text_at(x, y, text, anchor, extra);
+  if (shown == text) return text_at(x, y, text, anchor, extra);
   return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" {}><title>{}</title>{}</text>", px(x), px(y), anchor,
                      extra, escape(text), escape(shown));
 }
@@ -670,7 +672,14 @@ std::string bar_chart(const BarChart& c) {
     double widest_category = 0.0;
     for (const std::string& cat : c.categories) widest_category = std::max(widest_category, text_width(cat, kFontSize));
     const std::size_t every = static_cast<std::size_t>(std::ceil((widest_category + 6.0) / band));
-    const bool shorten_labels = every > 1 && band - 6.0 >= text_width("1234567", kFontSize);
+    // Shortened labels must still tell the categories apart (numbers sharing their first digits
+    // would not).
+    bool shorten_labels = every > 1 && band - 6.0 >= text_width("1234567", kFontSize);
+    if (shorten_labels) {
+      std::set<std::string> shortened;
+      for (const std::string& category : c.categories) shortened.insert(fit_text(category, band - 6.0, kFontSize));
+      shorten_labels = shortened.size() == c.categories.size();
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const double gx = left + band * static_cast<double>(i) + band * 0.11;
       for (std::size_t j = 0; j < m; ++j) {
@@ -687,8 +696,8 @@ std::string bar_chart(const BarChart& c) {
           out += text_at(x + bar_w / 2.0 - 0.5, v >= 0.0 ? y_top - 4.0 : y_bottom + 11.0, label, "middle", label_attr);
         }
       }
-      // Labels too wide for their band: every one shortened where 7 characters still fit (names
-      // of tables, say), else every `every`-th one whole (a run of numbers).
+      // Labels too wide for their band: every one shortened where 7 characters still fit and the
+      // shortened labels differ (names of tables, say), else every `every`-th one whole.
       if (shorten_labels)
         out += fitted_text_at(left + band * (static_cast<double>(i) + 0.5), bottom + 16.0, c.categories[i],
                               band - 6.0, "middle", fmt::format("fill=\"{}\"", kLabelColor));

@@ -224,6 +224,11 @@ SweepSpec spec_from_table(const toml::table& root, const fs::path& path) {
       throw fail(v, key, "a swept key must be a dotted config path such as \"strategy.lookback\"");
     if (key == "data.dir" || key == "data.adjust")
       throw fail(v, key, "cannot be swept: every variant of a sweep shares the loaded data");
+    try {
+      config::key_parts(key);
+    } catch (const UsageError& e) {  // a key of the file: a config error
+      throw InputError(fmt::format("{}: sweep: {}", config::location(path, v), e.what()));
+    }
     SweepDimension dim;
     dim.key = key;
     if (v.source().path != nullptr) dim.line = v.source().begin.line;

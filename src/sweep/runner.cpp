@@ -434,14 +434,16 @@ SweepSummary run_sweep(const SweepOptions& options) {
     std::string_view key = std::string_view(assignment).substr(0, assignment.find('='));
     while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
     while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
-    auto within = [](std::string_view inner, std::string_view outer) {
-      return inner.size() > outer.size() && inner.starts_with(outer) && inner[outer.size()] == '.';
-    };
-    for (const SweepDimension& d : spec.grid.dimensions())
-      if (key == d.key || within(key, d.key) || within(d.key, key))
+    // Compared part by part, so that strategy."lookback" is strategy.lookback.
+    const std::vector<std::string_view> set_parts = config::key_parts(key);
+    for (const SweepDimension& d : spec.grid.dimensions()) {
+      const std::vector<std::string_view> swept_parts = config::key_parts(d.key);
+      const std::size_t common = std::min(set_parts.size(), swept_parts.size());
+      if (std::equal(set_parts.begin(), set_parts.begin() + static_cast<std::ptrdiff_t>(common), swept_parts.begin()))
         throw UsageError(fmt::format("--set '{}': '{}' is swept in [sweep], whose values replace it; change the grid "
                                      "instead, e.g. --set 'sweep.\"{}\"=[...]'",
                                      assignment, d.key, d.key));
+    }
   }
   if (!options.heatmap.empty()) spec.heatmap = options.heatmap;
   for (const std::string& key : options.heatmap) {
@@ -473,14 +475,26 @@ SweepSummary run_sweep(const SweepOptions& options) {
   // A sweep does not run the benchmark, but a [benchmark] table it cannot read (a misplaced
   // [benchmark.data], an unknown key, a bad value, data without bars in its range) is as wrong
   // here as in a backtest. Its data is loaded for this check only.
+  // The range is checked with the base config's dates, unless the grid sweeps what they come from
+  // (then the base dates may be placeholders no variant uses).
+  const auto& dims = spec.grid.dimensions();
+  const bool benchmark_range_swept = std::any_of(dims.begin(), dims.end(), [](const SweepDimension& d) {
+    const std::vector<std::string_view> parts = config::key_parts(d.key);
+    static constexpr std::string_view kRangeKeys[] = {"start", "end", "burn_in", "mode"};
+    return parts[0] == "benchmark" ||
+           (parts[0] == "backtest" && parts.size() == 2 &&
+            std::find(std::begin(kRangeKeys), std::end(kRangeKeys), parts[1]) != std::end(kRangeKeys));
+  });
   if (base_config.benchmark) {
     const std::vector<std::string> assets = make_strategy(base_config, *base_config.benchmark, &data_files)->assets();
-    const MarketData benchmark_data =
-        MarketData::load(base_config.data_dir, assets, LoadOptions{base_config.adjust_prices, /*checksum=*/false, 1});
-    try {
-      const PreparedSession checked(benchmark_data, *base_config.benchmark, assets);
-    } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: {}", path.string(), e.what()));
+    if (!benchmark_range_swept) {
+      const MarketData benchmark_data =
+          MarketData::load(base_config.data_dir, assets, LoadOptions{base_config.adjust_prices, /*checksum=*/false, 1});
+      try {
+        const PreparedSession checked(benchmark_data, *base_config.benchmark, assets);
+      } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", path.string(), e.what()));
+      }
     }
   }
   const LoadOptions load_options{base_config.adjust_prices, /*checksum=*/true, threads};

@@ -205,6 +205,17 @@ TEST(Cli, BadConfigExitsWith3AndNamesFileAndKey) {
   expect_failure(r, kInput, "no data in range");
   EXPECT_THAT(r.err, HasSubstr("no bars between 2030-01-02 and 2030-12-31"));
 
+  // An asset may join after the end (a walk-forward over end), but not every asset of a session.
+  EXPECT_EQ(run_qsweep("backtest " + quoted(good) + " -q --set universe.AGG=2020-06-01 --out " +
+                       quoted(fresh_temp_dir("cli") / "late"))
+                .exit_code,
+            kOk);
+  r = run_qsweep("backtest " + quoted(good) + " --set universe.SPY=2020-06-01");
+  expect_failure(r, kInput, "every asset joins after the end");
+  EXPECT_THAT(r.err, HasSubstr(good.string() + ": universe: every asset of the benchmark joins after its end 2019-12-31"));
+  r = run_qsweep("backtest " + quoted(good) + " --set universe.SPY=2020-06-01 --set universe.AGG=2020-01-02");
+  EXPECT_THAT(r.err, HasSubstr("every asset of the strategy joins after its end 2019-12-31"));
+
   // A burn-in with no simulated day after it would record nothing: known from the config when
   // no weekday is left (2019-12-28 and 29 are a Saturday and a Sunday), in either mode ...
   for (const char* mode : {"strict", "qstrader"}) {

@@ -213,11 +213,22 @@ TEST_F(SweepCli, ErrorsOfTheWholeConfigAreNotBlamedOnAVariant) {
   EXPECT_NE(bench.err.find(config_.string() + ": benchmark: "), std::string::npos) << bench.err;
   EXPECT_NE(bench.err.find("has no bars between 2030-01-01 and 2031-01-01"), std::string::npos) << bench.err;
   EXPECT_FALSE(fs::exists(work_ / "b"));
+  // Base dates that every variant replaces are placeholders: the benchmark's range is not checked
+  // with them.
+  std::string placeholders =
+      sweep_config("[1, 2]", "\"backtest.start\" = [\"2014-01-02\"]\n\"backtest.end\" = [\"2020-12-31\"]\n") +
+      "[benchmark]\nweights = { SPY = 1.0 }\nrebalance = \"buy_and_hold\"\n";
+  placeholders.replace(placeholders.find("start = \"2014-01-02\""), 20, "start = \"2030-01-02\"");
+  placeholders.replace(placeholders.find("end = \"2020-12-31\""), 18, "end = \"2030-12-31\"");
+  write_text(config_, placeholders);
+  const RunResult placeholder = sweep("--out '" + (work_ / "p").string() + "'");
+  EXPECT_EQ(placeholder.exit_code, 0) << placeholder.err;
 }
 
 TEST_F(SweepCli, SetOfASweptKeyIsAUsageErrorNotIgnored) {
   // Every variant's value would replace it.
-  for (const char* set : {"strategy.lookback=5", " strategy.top_n = 3", "strategy={}",
+  for (const char* set : {"strategy.lookback=5", " strategy.top_n = 3", "strategy={}", "strategy.\"lookback\"=5",
+                          "\"strategy\".lookback=5",
                           "sweep.\"strategy.weights\"=[{SPY=1.0}]' --set 'strategy.weights.SPY=0.5"}) {
     const RunResult r = sweep(std::string("--set '") + set + "' --out '" + (work_ / "s").string() + "'");
     EXPECT_EQ(r.exit_code, 2) << set << ": " << r.err;
@@ -354,9 +365,12 @@ TEST_F(SweepCli, TermDuringValidationExits130AndWritesNothing) {
   const fs::path out = work_ / "out";
   write_text(work_ / "run.sh", "'" + qsweep_binary().string() + "' sweep '" + config_.string() + "' --quiet --out '" +
                                    out.string() + "' > /dev/null 2> '" + (work_ / "err").string() + "' &\n" +
-                                   // once the process catches SIGTERM (bit 15 of SigCgt)
-                                   "pid=$!\nuntil (( 0x$(awk '/^SigCgt/ {print $2}' /proc/$pid/status) & 0x4000 )); do "
-                                   "sleep 0.01; done\nkill -TERM $pid\nwait $pid\necho $? > '" +
+                                   // once the process catches SIGTERM (bit 15 of SigCgt), for
+                                   // at most 30 s
+                                   "pid=$!\nfor i in $(seq 3000); do\n"
+                                   "  cgt=$(awk '/^SigCgt/ {print $2}' /proc/$pid/status 2>/dev/null)\n"
+                                   "  if [ -n \"$cgt\" ] && (( 0x$cgt & 0x4000 )); then break; fi\n"
+                                   "  sleep 0.01\ndone\nkill -TERM $pid\nwait $pid\necho $? > '" +
                                    (work_ / "rc").string() + "'\n");
   ASSERT_EQ(std::system(("bash '" + (work_ / "run.sh").string() + "'").c_str()), 0);
   EXPECT_EQ(slurp(work_ / "rc"), "130\n") << slurp(work_ / "err");

@@ -176,12 +176,16 @@ TEST(Performance, EquityBelowZeroLeavesExtremesUndefined) {
 // are the ratios over it (a finite mean over an infinite deviation is not a Sharpe ratio of 0).
 TEST(Performance, OverflowedDeviationLeavesTheRatiosUndefined) {
   const std::vector<Day> dates = days({"2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11"});
-  const std::vector<double> equity = {1.0, 1e200, 1.0, 1e200};
-  for (Mode mode : {Mode::qstrader, Mode::strict}) {
-    const PerformanceStats s = compute_performance(dates, equity, mode);
-    EXPECT_FALSE(s.stdev_return);
-    EXPECT_FALSE(s.sharpe);
-    EXPECT_FALSE(s.sortino);
+  // Returns 0, ~1e200, -1, ~1e200; then 0, -1e200, ~-1, -1e200, whose negative ones overflow the
+  // downside deviation too.
+  for (const std::vector<double>& equity : {std::vector<double>{1.0, 1e200, 1.0, 1e200},
+                                            std::vector<double>{1.0, -1e200, 1.0, -1e200}}) {
+    for (Mode mode : {Mode::qstrader, Mode::strict}) {
+      const PerformanceStats s = compute_performance(dates, equity, mode);
+      EXPECT_FALSE(s.stdev_return) << equity[1];
+      EXPECT_FALSE(s.sharpe) << equity[1];
+      EXPECT_FALSE(s.sortino) << equity[1];
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 #include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "qsweep/date.hpp"
@@ -346,6 +347,15 @@ TEST(SvgHeatmap, ColumnLabelsWiderThanTheirCellsAreShortenedNotOverlapped) {
   EXPECT_NE(svg.find("><title>{ SPY = 0.6, AGG = 0.4 }</title>{ SPY = 0.6,\u2026</text>"), std::string::npos) << svg;
   EXPECT_NE(svg.find(">{ SPY = 1.0 }</text>"), std::string::npos);
   EXPECT_NE(svg.find(">short</text>"), std::string::npos);
+  // A label one or two characters too wide is shortened too (the ellipsis is 3 bytes: the
+  // shortened text can be as long as the label).
+  h.frame.width = 560.0;
+  h.column_labels.clear();
+  for (int i = 1; i <= 20; ++i) h.column_labels.push_back(fmt::format("0.{:03}", i));
+  h.values.assign(20, 0.1);
+  const std::string narrow = heatmap(h);
+  EXPECT_EQ(narrow.find(">0.001</text>"), std::string::npos);
+  EXPECT_NE(narrow.find("<title>0.001</title>0.\u2026</text>"), std::string::npos);
 }
 
 TEST(SvgBarChart, CategoryNamesThatDoNotFitAreShortenedOrThinned) {
@@ -369,6 +379,13 @@ TEST(SvgBarChart, CategoryNamesThatDoNotFitAreShortenedOrThinned) {
   EXPECT_NE(numbers.find(">100000</text>"), std::string::npos);
   EXPECT_EQ(numbers.find(">100001</text>"), std::string::npos);
   EXPECT_EQ(numbers.find("\u2026"), std::string::npos);
+  // Wide enough for 7 characters, but shortened they would all read "1000000…": thinned instead.
+  c.categories = {"1000000.000001", "1000000.000002", "1000000.000003", "1000000.000004", "1000000.000005",
+                  "1000000.000006"};
+  c.series[0].values.assign(6, 0.1);
+  const std::string alike = bar_chart(c);
+  EXPECT_EQ(alike.find("\u2026"), std::string::npos);
+  EXPECT_NE(alike.find(">1000000.000001</text>"), std::string::npos);
 }
 
 TEST(SvgHeatmap, MismatchedOrEmptyInputGivesAPlaceholder) {

@@ -89,6 +89,19 @@ TEST(SweepGrid, FloatRangeValuesAreTheDecimalsTheyStepThrough) {
             (std::vector<std::string>{"0.25", "0.5", "0.75", "1.0"}));
 }
 
+TEST(SweepGrid, KeysOfTooManyPartsAreConfigErrors) {
+  // Each part becomes a nested table: a key of tens of thousands would overflow the stack.
+  std::string key = "strategy";
+  for (int i = 0; i < 64; ++i) key += ".a";
+  try {
+    parse("[sweep]\n\"" + key + "\" = [1, 2]");
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("a key of more than 64 parts"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(parse("[sweep]\n\"" + key.substr(0, key.size() - 2) + "\" = [1, 2]").grid.size(), 2u);
+}
+
 TEST(SweepGrid, FloatRangesReachToWhateverTheMagnitude) {
   // (to - from) / step is 9.99999999997904 and 10.999999999996362 in doubles; in the decimals
   // the bounds are written with, whole numbers of steps reach `to`.
