@@ -139,6 +139,8 @@ class OrderSizer {
       const double budget = equity * (1.0 - config_.cash_buffer);
       double sum = 0.0;
       for (std::size_t i = 0; i < n_weighted; ++i) sum += weights[weighted_[i]];
+      if (!std::isfinite(sum)) [[unlikely]]
+        fail_weight_sum(sum, day);
       const bool rescale = !(std::abs(sum) <= 1e-8);  // numpy.isclose(sum, 0)
       for (std::size_t i = 0; i < n_weighted; ++i) {
         const AssetIndex a = weighted_[i];
@@ -152,6 +154,8 @@ class OrderSizer {
     } else {
       double gross = 0.0;
       for (std::size_t i = 0; i < n_weighted; ++i) gross += std::abs(weights[weighted_[i]]);
+      if (!std::isfinite(gross)) [[unlikely]]
+        fail_weight_sum(gross, day);
       const bool rescale = !(std::abs(gross) <= 1e-8);
       const double ratio = rescale ? config_.gross_leverage / gross : 1.0;
       for (std::size_t i = 0; i < n_weighted; ++i) {
@@ -177,6 +181,12 @@ class OrderSizer {
   }
 
  private:
+  // Finite weights whose sum overflows: scaled by it, every weight would be 0 (all cash).
+  [[noreturn]] void fail_weight_sum(double sum, Day day) const {
+    throw InputError(fmt::format("{}: strategy '{}' returned weights on {} whose sum is {}: too large to scale",
+                                 config_.label, config_.strategy.kind(), format_date(day), sum));
+  }
+
   // A target no quantity reaches: dollars / price overflowed (a price near zero). Never skipped
   // silently, as a missing price is.
   [[noreturn]] void fail_unsizable(AssetIndex a, double price, Day day) const {

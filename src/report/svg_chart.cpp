@@ -122,10 +122,15 @@ std::pair<double, double> padded_log(double lo, double hi, double pad) {
 }
 
 // The multiples of `step` inside [lo, hi], ends included with rounding tolerance; exact zeros.
+// None when there would be more than kMaxTicks of them (a range that overflowed, say): a chart
+// never loops over an unbounded range.
 std::vector<double> multiples(double lo, double hi, double step) {
+  constexpr double kMaxTicks = 1000.0;
   std::vector<double> out;
+  const double first = std::ceil(lo / step - 1e-9);
   const double last = std::floor(hi / step + 1e-9);
-  for (double k = std::ceil(lo / step - 1e-9); k <= last; k += 1.0) {
+  if (!(std::isfinite(first) && std::isfinite(last) && last - first <= kMaxTicks)) return out;
+  for (double k = first; k <= last; k += 1.0) {
     const double v = k * step;
     out.push_back(std::abs(v) < step * 1e-9 ? 0.0 : v);
   }

@@ -679,5 +679,22 @@ TEST(WeightCheck, RejectsNonFiniteWeightsAndNegativeOnesWhenLongOnly) {
   }
 }
 
+TEST(Sizing, WeightsWhoseSumOverflowsAreAnErrorNotAllCash) {
+  const MarketData data = holiday_market();
+  for (const bool long_only : {true, false}) {
+    SessionConfig config = session_config(Mode::strict, "2024-01-08", "2024-01-12", RebalanceFrequency::daily,
+                                          fixed_weights({{"A", 1.0}}), 10000);
+    config.long_only = long_only;
+    ConstantWeights huge({1e308, 1e308});
+    try {
+      run(data, config, huge);
+      ADD_FAILURE() << "no error, long_only " << long_only;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("returned weights on 2024-01-08 whose sum is inf"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qsweep

@@ -8,6 +8,7 @@
 #include <regex>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -479,6 +480,20 @@ TEST(SvgStackedArea, LongAndShortLayersAroundZero) {
   EXPECT_EQ(count(svg, "<title>IEI</title>"), 1u);
   StackedArea empty;
   EXPECT_NE(stacked_area(empty).find("No data"), std::string::npos);
+}
+
+TEST(SvgStackedArea, RangesThatOverflowEndWithoutTicks) {
+  // Stacks of 1e308 + 1e308 overflow to inf, and 1.7e308 - (-1.7e308) to a range of inf: the
+  // ticks between them once ran for ever, taking memory as they went.
+  for (const auto& [a, b] : {std::pair{1e308, 1e308}, std::pair{1.7e308, -1.7e308}}) {
+    StackedArea c;
+    c.frame = {800.0, 320.0, "", 0.0};
+    c.x = {day(2020, 1, 31), day(2020, 2, 28)};
+    c.layers.push_back({"A", {a, a}, ""});
+    c.layers.push_back({"B", {b, b}, ""});
+    EXPECT_TRUE(well_formed(stacked_area(c))) << a << " " << b;
+  }
+  EXPECT_TRUE(linear_ticks(-1.7e308, 1.7e308, 5).empty());
 }
 
 }  // namespace
