@@ -75,5 +75,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "qsweep: internal error: {}\n", e.what());
     return static_cast<int>(ExitCode::internal);
+  } catch (...) {
+    fmt::print(stderr, "qsweep: internal error: an exception of unknown type\n");
+    return static_cast<int>(ExitCode::internal);
   }
 }

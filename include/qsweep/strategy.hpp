@@ -68,12 +68,13 @@ class StrategyRegistry {
  public:
   static StrategyRegistry& global();
 
-  // Throws InputError if `kind` is already registered.
+  // Throws InputError if `kind` is empty or already registered, or `factory` is empty.
   void add(const std::string& kind, StrategyFactory factory);
   bool contains(const std::string& kind) const;
   std::vector<std::string> kinds() const;
   // Creates the strategy and checks that every parameter was read.
-  // Throws InputError for an unknown kind or bad parameters.
+  // Throws InputError for an unknown kind or bad parameters, and for a factory that fails
+  // (throws, or returns no strategy).
   std::unique_ptr<Strategy> create(const StrategyParams& params) const;
 
  private:

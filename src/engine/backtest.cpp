@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -32,7 +33,24 @@ DataFileIndex::DataFileIndex(const fs::path& dir) {
 std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session,
                                         const DataFileIndex* index) {
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
-  const std::vector<std::string> assets = strategy->assets();
+  std::vector<std::string> assets;
+  try {
+    assets = strategy->assets();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // a plug-in's own failure: the strategy's error
+    throw InputError(fmt::format("{}: {}: strategy '{}' could not list its assets: {}", config.path.string(),
+                                 session.strategy.key_prefix(), session.strategy.kind(), e.what()));
+  } catch (...) {
+    throw InputError(fmt::format("{}: {}: strategy '{}' could not list its assets (it threw a non-exception)",
+                                 config.path.string(), session.strategy.key_prefix(), session.strategy.kind()));
+  }
+  // Each asset once (a plug-in's list is not checked by its parameters as the built-ins' are).
+  std::vector<std::string_view> sorted(assets.begin(), assets.end());
+  std::sort(sorted.begin(), sorted.end());
+  if (const auto twice = std::adjacent_find(sorted.begin(), sorted.end()); twice != sorted.end())
+    throw InputError(fmt::format("{}: {}: strategy '{}' lists asset '{}' twice", config.path.string(),
+                                 session.strategy.key_prefix(), session.strategy.kind(), *twice));
   for (const std::string& ticker : assets) {
     // A ticker names <TICKER>.csv in data.dir and a column of the output CSV files.
     const bool usable = !ticker.empty() && ticker != "." && ticker != ".." &&

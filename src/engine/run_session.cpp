@@ -310,7 +310,17 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     ctx.universe = universe;
     ctx.history = &history;
     ctx.indicators = &session.indicators();
-    strategy.target_weights(ctx, weights);
+    try {
+      strategy.target_weights(ctx, weights);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {  // a plug-in's own failure: the strategy's error
+      throw InputError(fmt::format("{}: strategy '{}' failed on {}: {}", config.label, config.strategy.kind(),
+                                   format_date(days[t]), e.what()));
+    } catch (...) {
+      throw InputError(fmt::format("{}: strategy '{}' failed on {} (it threw a non-exception)", config.label,
+                                   config.strategy.kind(), format_date(days[t])));
+    }
     check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.

@@ -23,7 +23,12 @@ StrategyRegistry& StrategyRegistry::global() {
 }
 
 void StrategyRegistry::add(const std::string& kind, StrategyFactory factory) {
-  if (contains(kind)) throw InputError(fmt::format("strategy kind '{}' is registered twice", kind));
+  if (kind.empty()) throw InputError("a strategy kind must have a name (registered as \"\")");
+  if (!factory) throw InputError(fmt::format("strategy kind '{}' is registered without a factory", kind));
+  if (contains(kind))
+    throw InputError(fmt::format("strategy kind '{}' is registered twice (by a built-in strategy or a plug-in "
+                                 "loaded earlier)",
+                                 kind));
   factories_.emplace_back(kind, std::move(factory));
 }
 
@@ -41,7 +46,18 @@ std::vector<std::string> StrategyRegistry::kinds() const {
 std::unique_ptr<Strategy> StrategyRegistry::create(const StrategyParams& params) const {
   for (const auto& [kind, factory] : factories_) {
     if (kind != params.kind()) continue;
-    std::unique_ptr<Strategy> strategy = factory(params);
+    // A plug-in's factory may fail in its own ways: each is the strategy's error, not qsweep's.
+    std::unique_ptr<Strategy> strategy;
+    try {
+      strategy = factory(params);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      params.fail("kind", fmt::format("strategy '{}' failed to start: {}", kind, e.what()));
+    } catch (...) {
+      params.fail("kind", fmt::format("strategy '{}' failed to start (it threw a non-exception)", kind));
+    }
+    if (!strategy) params.fail("kind", fmt::format("strategy '{}': its factory returned no strategy", kind));
     params.check_all_used();
     return strategy;
   }
@@ -74,8 +90,12 @@ void load_strategy_plugin(const std::string& path) {
   }
   try {
     reg(StrategyRegistry::global());
-  } catch (const InputError& e) {  // a kind registered twice: name the library that tried
-    throw InputError(fmt::format("{}: {} (by a built-in strategy or a plug-in loaded earlier)", path, e.what()));
+  } catch (const InputError& e) {  // e.g. a kind registered twice: name the library that tried
+    throw InputError(fmt::format("{}: {}", path, e.what()));
+  } catch (const std::exception& e) {
+    throw InputError(fmt::format("{}: the plug-in's registration failed: {}", path, e.what()));
+  } catch (...) {
+    throw InputError(fmt::format("{}: the plug-in's registration failed (it threw a non-exception)", path));
   }
   loaded.insert(handle);
 }

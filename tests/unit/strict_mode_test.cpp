@@ -8,18 +8,21 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "qsweep/backtest.hpp"
 #include "qsweep/config.hpp"
 #include "qsweep/engine.hpp"
 #include "qsweep/error.hpp"
 #include "qsweep/market_data.hpp"
 #include "qsweep/stats.hpp"
 #include "qsweep/strategy.hpp"
+#include "test_support.hpp"
 
 namespace qsweep {
 namespace {
@@ -693,6 +696,87 @@ TEST(Sizing, WeightsWhoseSumOverflowsAreAnErrorNotAllCash) {
       EXPECT_NE(std::string(e.what()).find("returned weights on 2024-01-08 whose sum is inf"), std::string::npos)
           << e.what();
     }
+  }
+}
+
+// A strategy (a plug-in's, say) whose decision fails in its own way.
+class FailingStrategy final : public Strategy {
+ public:
+  explicit FailingStrategy(bool throw_int) : throw_int_(throw_int) {}
+  std::vector<std::string> assets() const override { return {"A", "B"}; }
+  void target_weights(const DecisionContext&, std::span<double>) override {
+    if (throw_int_) throw 42;
+    throw std::runtime_error("boom");
+  }
+
+ private:
+  bool throw_int_;
+};
+
+TEST(StrategyFailure, IsTheStrategysInputErrorNamingItAndTheDay) {
+  const MarketData data = holiday_market();
+  const SessionConfig config = session_config(Mode::strict, "2024-01-08", "2024-01-12", RebalanceFrequency::daily,
+                                              fixed_weights({{"A", 1.0}}), 10000);
+  for (const bool throw_int : {false, true}) {
+    FailingStrategy strategy(throw_int);
+    try {
+      run(data, config, strategy);
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(throw_int ? "strategy: strategy 'fixed_weights' failed on 2024-01-08 (it "
+                                                       "threw a non-exception)"
+                                                     : "strategy: strategy 'fixed_weights' failed on 2024-01-08: boom"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(StrategyRegistry, RefusesNamelessKindsAndMissingFactoriesAndNamesFailingOnes) {
+  StrategyRegistry registry;
+  EXPECT_THROW(registry.add("", [](const StrategyParams&) { return std::unique_ptr<Strategy>(); }), InputError);
+  EXPECT_THROW(registry.add("no_factory", nullptr), InputError);
+  registry.add("null", [](const StrategyParams&) { return std::unique_ptr<Strategy>(); });
+  registry.add("throws", [](const StrategyParams&) -> std::unique_ptr<Strategy> { throw std::runtime_error("bad"); });
+  registry.add("throws_int", [](const StrategyParams&) -> std::unique_ptr<Strategy> { throw 7; });
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"null", "strategy 'null': its factory returned no strategy"},
+      {"throws", "strategy 'throws' failed to start: bad"},
+      {"throws_int", "strategy 'throws_int' failed to start (it threw a non-exception)"}};
+  for (const auto& [kind, message] : cases) {
+    try {
+      registry.create(StrategyParams(kind, "strategy", "cfg.toml", {}));
+      ADD_FAILURE() << kind;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("cfg.toml"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A strategy (a plug-in's, say) listing an asset twice: its weights would go to one asset twice.
+class TwiceListed final : public Strategy {
+ public:
+  std::vector<std::string> assets() const override { return {"SPY", "AGG", "SPY"}; }
+  void target_weights(const DecisionContext&, std::span<double>) override {}
+};
+
+TEST(StrategyAssets, AnAssetListedTwiceIsAnError) {
+  StrategyRegistry::global().add("test_twice_listed", [](const StrategyParams&) {
+    return std::unique_ptr<Strategy>(std::make_unique<TwiceListed>());
+  });
+  Config config;
+  config.path = "cfg.toml";
+  config.data_dir = test::source_dir() / "data" / "synthetic";
+  SessionConfig session = session_config(Mode::strict, "2024-01-08", "2024-01-12", RebalanceFrequency::daily,
+                                         StrategyParams("test_twice_listed", "strategy", "cfg.toml", {}), 10000);
+  try {
+    make_strategy(config, session);
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cfg.toml: strategy: strategy 'test_twice_listed' lists asset 'SPY' twice"),
+              std::string::npos)
+        << e.what();
   }
 }
 
