@@ -19,7 +19,9 @@ Command add_report(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("report", "Re-render report.html of a backtest or sweep output folder from its files");
-  cmd->add_option("run_dir", opts->run_dir, "Output folder of qsweep backtest or qsweep sweep")->required();
+  cmd->add_option("run_dir", opts->run_dir, "Output folder of qsweep backtest or qsweep sweep")
+      ->required()
+      ->check(kNonEmpty);
   cmd->add_flag("--quiet,-q", opts->quiet, "Print nothing on success");
   return [opts] {
     // A sweep folder has a manifest.json; a backtest folder has none.

@@ -78,7 +78,7 @@ Command add_show(CLI::App& app) {
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("show", "Print the ranking of a finished sweep");
-  cmd->add_option("dir", opts->dir, "Sweep output folder")->required();
+  cmd->add_option("dir", opts->dir, "Sweep output folder")->required()->check(kNonEmpty);
   cmd->add_option("--top,-n", opts->top, "How many variants")->default_val(10)->check(CLI::Range(0u, 100000000u));
   cmd->add_option("--rank-by", opts->rank_by, "Statistic to rank by (default: the sweep's rank_by)")->check(kNonEmpty);
   return [opts] {

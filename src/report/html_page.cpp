@@ -115,6 +115,7 @@ constexpr const char* kCssEnd = R"css( *{-webkit-print-color-adjust:exact;print-
 }  // namespace
 
 CsvFile parse_csv(const std::filesystem::path& path, std::string_view text, CsvQuotes quotes) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte-order mark (an editor's)
   CsvFile csv;
   csv.path = path;
   csv.text.assign(text);

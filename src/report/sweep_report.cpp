@@ -1090,7 +1090,9 @@ void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<
 void check_sweep_dir(const fs::path& sweep_dir) {
   std::error_code ec;
   if (!fs::is_directory(sweep_dir, ec))
-    throw IoError(fmt::format("{}: no such sweep output folder", sweep_dir.string()));
+    throw IoError(fmt::format("{}: {}", sweep_dir.string(),
+                              fs::exists(sweep_dir, ec) ? "not a folder (give the sweep's output folder)"
+                                                     : "no such sweep output folder"));
 }
 
 }  // namespace

@@ -191,9 +191,30 @@ TEST(Report, MissingFolderIsAnIoError) {
   fs::remove_all(dir.parent_path());
 }
 
+TEST(Report, AFileIsNotAFolder) {
+  const fs::path dir = write_run("report-file");
+  for (const char* command : {"report", "show"}) {
+    const RunResult r = run_qsweep(std::string(command) + " '" + (dir / "summary.json").string() + "'");
+    EXPECT_EQ(r.exit_code, 4) << command;
+    EXPECT_NE(r.err.find((dir / "summary.json").string() + ": not a folder"), std::string::npos) << r.err;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Report, FilesWithAByteOrderMarkAreRead) {
+  // An editor may save a CSV file with a UTF-8 byte-order mark.
+  const fs::path dir = write_run("report-bom");
+  write_text(dir / "equity.csv", "\xEF\xBB\xBF" + slurp(dir / "equity.csv"));
+  const RunResult r = run_qsweep("report '" + dir.string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST(Report, UsageErrors) {
   EXPECT_EQ(run_qsweep("report").exit_code, 2);
   EXPECT_EQ(run_qsweep("report a b").exit_code, 2);
+  EXPECT_EQ(run_qsweep("report ''").exit_code, 2);
+  EXPECT_EQ(run_qsweep("show ''").exit_code, 2);
 }
 
 // A backtest writes report.html and weights.csv; `qsweep report` re-renders the same bytes.
