@@ -186,6 +186,8 @@ Manifest read_manifest(const JsonDoc& doc) {
     Dimension dim;
     dim.key = doc.string(d, "grid", "key");
     const std::string where = fmt::format("grid.{}", dim.key);
+    if (std::any_of(m.dims.begin(), m.dims.end(), [&](const Dimension& other) { return other.key == dim.key; }))
+      doc.fail(where, "is listed twice");
     for (const json& v : doc.array(d, where, "values")) {
       if (!v.is_string()) doc.fail(where, "values must be TOML texts (strings)");
       auto [label, number] = grid_value(doc, where, v.get<std::string>());
@@ -205,6 +207,10 @@ Manifest read_manifest(const JsonDoc& doc) {
     m.dims.push_back(std::move(dim));
   }
   if (m.dims.empty()) doc.fail("grid", "has no dimensions");
+  // Variant ids decode through the grid: a grid that is not the sweep's would remap every one.
+  if (const json* variants = JsonDoc::find(root, "variants");
+      variants != nullptr && !(variants->is_number_unsigned() && variants->get<std::uint64_t>() == m.grid_size))
+    doc.fail("variants", fmt::format("expected the grid's {} variants", m.grid_size));
   if (const json* skipped = JsonDoc::find(root, "skipped_variants");
       skipped != nullptr && skipped->is_array())
     m.skipped = skipped->size();

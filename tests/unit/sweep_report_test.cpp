@@ -4,9 +4,11 @@
 // deterministic bytes.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -379,6 +381,33 @@ TEST_F(SweepReport, ErrorsNameTheFile) {
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("manifest.json: no \"grid\""), std::string::npos) << e.what();
+  }
+
+  // A grid that is not the sweep's (edited: a value added, a key twice) would remap every id.
+  const fs::path edited = folder("sweep-report-edited-grid", three_dimensions());
+  json manifest = json::parse(slurp(edited / "manifest.json"));
+  std::uint64_t size = 1;
+  for (const json& d : manifest["grid"]) size *= d["values"].size();
+  manifest["variants"] = size + 1;
+  write_text(edited / "manifest.json", manifest.dump());
+  try {
+    write_sweep_report(edited);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(fmt::format("expected the grid's {} variants", size)), std::string::npos)
+        << e.what();
+  }
+  manifest["variants"] = size;
+  write_text(edited / "manifest.json", manifest.dump());
+  EXPECT_NO_THROW(write_sweep_report(edited));
+  manifest["grid"].push_back(manifest["grid"][0]);
+  manifest["variants"] = size * manifest["grid"][0]["values"].size();
+  write_text(edited / "manifest.json", manifest.dump());
+  try {
+    write_sweep_report(edited);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("is listed twice"), std::string::npos) << e.what();
   }
 
   const fs::path broken = folder("sweep-report-broken-json", three_dimensions());
