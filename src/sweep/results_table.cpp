@@ -5,6 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include <unistd.h>
 
@@ -101,15 +104,14 @@ void append_numbers(fmt::memory_buffer& out, const std::vector<double>& values) 
   }
 }
 
-// A parameter's TOML text as a CSV field: strings unquoted, anything with a comma quoted.
-std::string csv_param(const std::string& toml) {
-  std::string v = toml;
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"' && v.find('"', 1) == v.size() - 1) v = v.substr(1, v.size() - 2);
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+// `text` as a CSV field: quoted when it holds a comma, a quote or a line end.
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string quoted = "\"";
-  for (char c : v) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
 }
+
 
 // Deflated Sharpe ratio of the best variant (daily returns `best_returns`) and PBO over all
 // variants from the rows' block sums, on `threads` threads.
@@ -207,6 +209,25 @@ void sort_by_id(std::vector<ResultRow>& rows) {
 }
 
 }  // namespace
+
+std::string param_text(const std::string& toml_text) {
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + toml_text);
+  } catch (const toml::parse_error&) {
+    return toml_text;
+  }
+  const toml::node* node = parsed.get("v");
+  const std::optional<std::string> text = node ? node->value_exact<std::string>() : std::nullopt;
+  if (!text) return toml_text;
+  std::string out;
+  for (const char c : *text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) fmt::format_to(std::back_inserter(out), "\\u{:04X}", byte);
+    else out.push_back(c);
+  }
+  return out;
+}
 
 const std::vector<std::string>& result_columns() {
   static const std::vector<std::string> names = [] {
@@ -413,12 +434,19 @@ json finish_sweep(const fs::path& out, const SweepSpec& spec, const std::functio
     fmt::memory_buffer csv;
     auto csv_out = std::back_inserter(csv);
     fmt::format_to(csv_out, "id,hash");
-    for (const SweepDimension& d : grid.dimensions()) fmt::format_to(csv_out, ",{}", csv_param(d.key));
+    for (const SweepDimension& d : grid.dimensions()) fmt::format_to(csv_out, ",{}", csv_field(d.key));
     for (const std::string& c : result_columns()) fmt::format_to(csv_out, ",{}", c);
     csv.push_back('\n');
+    // Each value's field, made once.
+    std::vector<std::vector<std::string>> fields;
+    for (const SweepDimension& d : grid.dimensions()) {
+      fields.emplace_back();
+      for (const std::string& value : d.values) fields.back().push_back(csv_field(param_text(value)));
+    }
     for (const ResultRow& r : rows) {
       fmt::format_to(csv_out, FMT_COMPILE("{},{}"), r.id, grid.variant_hash(r.id));
-      for (const auto& [key, value] : grid.assignments(r.id)) fmt::format_to(csv_out, ",{}", csv_param(value));
+      const std::vector<std::size_t> indices = grid.value_indices(r.id);
+      for (std::size_t d = 0; d < indices.size(); ++d) fmt::format_to(csv_out, ",{}", fields[d][indices[d]]);
       for (const auto& v : r.values) append_field(csv, v);
       csv.push_back('\n');
     }

@@ -89,6 +89,16 @@ TEST(SweepGrid, FloatRangeValuesAreTheDecimalsTheyStepThrough) {
             (std::vector<std::string>{"0.25", "0.5", "0.75", "1.0"}));
 }
 
+TEST(SweepResults, ParameterTextShowsStringsAsTheirText) {
+  using sweep::param_text;
+  EXPECT_EQ(param_text("\"WED\""), "WED");
+  EXPECT_EQ(param_text("\"\\u00E9\\u20AC\""), "\u00e9\u20ac");       // TOML escapes of non-ASCII: the characters
+  EXPECT_EQ(param_text("\"a,b\\\"c\\nd\""), "a,b\"c\\u000Ad");  // a line end stays escaped
+  EXPECT_EQ(param_text("'lit'"), "lit");
+  EXPECT_EQ(param_text("0.25"), "0.25");
+  EXPECT_EQ(param_text("[ \"A\", \"B\" ]"), "[ \"A\", \"B\" ]");
+}
+
 TEST(SweepGrid, KeysOfTooManyPartsAreConfigErrors) {
   // Each part becomes a nested table: a key of tens of thousands would overflow the stack.
   std::string key = "strategy";
