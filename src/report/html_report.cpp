@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -110,9 +111,14 @@ std::map<int, double> traded_value_by_year(const fs::path& path) {
   const std::size_t qty_col = column_of(csv, "quantity");
   const std::size_t price_col = column_of(csv, "price");
   std::map<int, double> out;
+  Day previous = std::numeric_limits<Day>::min();
   for (std::size_t i = 0; i < csv.row_count(); ++i) {
-    const int year = civil_from_day(date_at(csv, i, date_col)).year;
-    out[year] += std::abs(number_at(csv, i, qty_col) * number_at(csv, i, price_col));
+    const Day day = date_at(csv, i, date_col);
+    if (day < previous)  // fills come in order; a day may have several
+      throw InputError(fmt::format("{}:{}: date {} is before the previous row's {}", csv.path.string(), csv.lines[i],
+                                   format_date(day), format_date(previous)));
+    previous = day;
+    out[civil_from_day(day).year] += std::abs(number_at(csv, i, qty_col) * number_at(csv, i, price_col));
   }
   return out;
 }
