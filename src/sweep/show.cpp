@@ -39,6 +39,7 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   const std::string rank_by = rank_by_arg.empty() ? grid.rank_by : rank_by_arg;
   const report::ResultsTable table = report::read_results_table(results, grid.size);
   const report::CsvFile& csv = table.csv;
+  if (csv.row_count() == 0) throw InputError(fmt::format("{}: no variant's results (header only)", results.string()));
   const std::size_t rank_col = report::column_of(csv, rank_by);
   // Every row needs a finite number in the ranked column, or nothing (undefined).
   std::vector<std::pair<std::optional<double>, std::size_t>> ranked;  // value, row
@@ -63,18 +64,17 @@ std::string format_ranking(const fs::path& dir, std::size_t top, const std::stri
   for (const char* s : {"sharpe", "cagr", "max_drawdown", "sortino", "total_return"})
     if (std::find(shown.begin(), shown.end(), s) == shown.end()) shown.emplace_back(s);
   if (std::find(shown.begin(), shown.end(), rank_by) == shown.end()) shown.push_back(rank_by);
-  const std::vector<std::string>& header = csv.header;
-  std::vector<std::size_t> idx;  // header.size() for a column results.csv lacks
-  for (const std::string& s : shown) idx.push_back(static_cast<std::size_t>(std::find(header.begin(), header.end(), s) - header.begin()));
+  // Every column shown must be there (a results.csv a sweep wrote has them all).
+  std::vector<std::size_t> idx;
+  for (const std::string& s : shown) idx.push_back(report::column_of(csv, s));
 
   auto cell = [&](std::size_t row, std::size_t c) -> std::string {
-    if (idx[c] >= header.size()) return "";
     const std::string v(csv.cell(row, idx[c]));
     const std::string& name = shown[c];
     if (name == "id" || c <= swept.size()) return v;
-    double x = 0;
-    const auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (v.empty() || error != std::errc{} || end != v.data() + v.size() || !std::isfinite(x)) return "n/a";
+    if (v.empty()) return "n/a";  // undefined
+    const double x = report::number_at(csv, row, idx[c]);  // anything else but a finite number is damage
+    if (std::abs(x) >= 1e9) return fmt::format("{:.4g}", x);  // compact, whatever its kind
     if (name == "cagr" || name == "max_drawdown" || name == "total_return" || name == "annual_volatility")
       return fmt::format("{:.2f}%", x * 100.0);
     if (name == "max_drawdown_duration" || name == "fills") return fmt::format("{:.0f}", x);

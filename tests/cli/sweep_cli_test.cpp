@@ -468,6 +468,24 @@ TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
   twice.replace(row3, twice.find(',', row3) - row3, twice.substr(row2, twice.find(',', row2) - row2));
   write_text(csv, twice);
   expect_error("", 3, csv.string() + ":3: variant id 0 appears twice");
+  // Columns shown must be there and hold numbers or nothing; a header alone holds no ranking.
+  std::string no_cagr;  // each line without its cagr field
+  std::istringstream lines(results);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t cell = 0;
+    for (std::size_t c = 0; c < table.column("cagr"); ++c) cell = line.find(',', cell) + 1;
+    no_cagr += line.erase(cell, line.find(',', cell) + 1 - cell) + "\n";
+  }
+  write_text(csv, no_cagr);
+  expect_error("", 3, csv.string() + ":1: no column 'cagr'");
+  std::string bad_cagr = results;
+  std::size_t cagr_at = row2;
+  for (std::size_t c = 0; c < table.column("cagr"); ++c) cagr_at = bad_cagr.find(',', cagr_at) + 1;
+  bad_cagr.replace(cagr_at, bad_cagr.find(',', cagr_at) - cagr_at, "abc");
+  write_text(csv, bad_cagr);
+  expect_error(" --top 100", 3, "column 'cagr': 'abc' is not a finite number");
+  write_text(csv, results.substr(0, row2));
+  expect_error("", 3, csv.string() + ": no variant's results (header only)");
   write_text(csv, results);
 
   // A damaged manifest.json is bad input naming the file and key, never an internal error.
