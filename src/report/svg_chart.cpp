@@ -374,6 +374,11 @@ std::string format_value(double value, Format format, int decimals) {
   if (!std::isfinite(value)) return "n/a";
   decimals = std::clamp(decimals, 0, 10);
   const double shown = format == Format::percent ? value * 100.0 : value;
+  // Past 1e15 (an edited file, an overflowing strategy) digits say nothing: 3 significant ones.
+  if (std::abs(shown) >= 1e15) {
+    const std::string compact = fmt::format("{:.3g}", shown);
+    return format == Format::percent ? compact + "%" : format == Format::multiple ? compact + "\u00d7" : compact;
+  }
   std::string s = fmt::format("{:.{}f}", shown, decimals);
   // No "-0.0": a value that rounds to zero has no sign.
   if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s = s.substr(1);

@@ -34,7 +34,8 @@ std::string fit_text(std::string_view text, double width, double font_size);
 // integer: rounded, with thousands separators; money: thousands separators, no decimals.
 enum class Format { number, percent, multiple, integer, money };
 
-// `value` formatted with `decimals` digits after the point; "n/a" when not finite.
+// `value` formatted with `decimals` digits after the point; "n/a" when not finite; 3
+// significant digits from 1e15 on (1e+300, not 301 digits).
 std::string format_value(double value, Format format, int decimals);
 
 // Digits after the point that tick labels need to show multiples of `step` exactly (0..6).

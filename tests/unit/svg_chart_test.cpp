@@ -94,6 +94,13 @@ TEST(SvgFormat, PixelCoordinatesMatchFmtOneDecimal) {
   }
 }
 
+TEST(SvgFormat, HugeValuesAreCompact) {
+  EXPECT_EQ(format_value(1e300, Format::money, 0), "1e+300");
+  EXPECT_EQ(format_value(-2.5e16, Format::integer, 0), "-2.5e+16");
+  EXPECT_EQ(format_value(1e14, Format::percent, 1), "1e+16%");
+  EXPECT_EQ(format_value(9.99e14, Format::money, 0), "999,000,000,000,000");
+}
+
 TEST(SvgFormat, NonFiniteIsNotANumber) {
   EXPECT_EQ(format_value(kNaN, Format::percent, 2), "n/a");
   EXPECT_EQ(format_value(std::numeric_limits<double>::infinity(), Format::number, 2), "n/a");
