@@ -12,6 +12,7 @@
 #include "qsweep/cpus.hpp"
 #include "qsweep/date.hpp"
 #include "qsweep/error.hpp"
+#include "strategy/strategy_call.hpp"
 
 namespace fs = std::filesystem;
 
@@ -33,18 +34,11 @@ DataFileIndex::DataFileIndex(const fs::path& dir) {
 std::unique_ptr<Strategy> make_strategy(const Config& config, const SessionConfig& session,
                                         const DataFileIndex* index) {
   std::unique_ptr<Strategy> strategy = StrategyRegistry::global().create(session.strategy);
-  std::vector<std::string> assets;
-  try {
-    assets = strategy->assets();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {  // a plug-in's own failure: the strategy's error
-    throw InputError(fmt::format("{}: {}: strategy '{}' could not list its assets: {}", config.path.string(),
-                                 session.strategy.key_prefix(), session.strategy.kind(), e.what()));
-  } catch (...) {
-    throw InputError(fmt::format("{}: {}: strategy '{}' could not list its assets (it threw a non-exception)",
-                                 config.path.string(), session.strategy.key_prefix(), session.strategy.kind()));
-  }
+  const std::vector<std::string> assets =
+      call_strategy_code([&] { return strategy->assets(); }, [&](const std::string& reason) {
+        return InputError(fmt::format("{}: {}: strategy '{}' could not list its assets{}", config.path.string(),
+                                      session.strategy.key_prefix(), session.strategy.kind(), reason));
+      });
   // Each asset once (a plug-in's list is not checked by its parameters as the built-ins' are).
   std::vector<std::string_view> sorted(assets.begin(), assets.end());
   std::sort(sorted.begin(), sorted.end());

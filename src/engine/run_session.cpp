@@ -8,6 +8,7 @@
 
 #include "qsweep/engine.hpp"
 #include "qsweep/error.hpp"
+#include "strategy/strategy_call.hpp"
 
 namespace qsweep {
 namespace {
@@ -310,17 +311,11 @@ SessionResult run_session(const PreparedSession& session, const SessionConfig& c
     ctx.universe = universe;
     ctx.history = &history;
     ctx.indicators = &session.indicators();
-    try {
-      strategy.target_weights(ctx, weights);
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& e) {  // a plug-in's own failure: the strategy's error
-      throw InputError(fmt::format("{}: strategy '{}' failed on {}: {}", config.label, config.strategy.kind(),
-                                   format_date(days[t]), e.what()));
-    } catch (...) {
-      throw InputError(fmt::format("{}: strategy '{}' failed on {} (it threw a non-exception)", config.label,
-                                   config.strategy.kind(), format_date(days[t])));
-    }
+    call_strategy_code([&] { strategy.target_weights(ctx, weights); },
+                       [&](const std::string& reason) {
+                         return InputError(fmt::format("{}: strategy '{}' failed on {}{}", config.label,
+                                                       config.strategy.kind(), format_date(days[t]), reason));
+                       });
     check_weights(session, config, weights, days[t]);
     if (!qstrader) {
       // Strict: nothing outside the tradable universe can be targeted.

@@ -10,6 +10,7 @@
 #include "qsweep/error.hpp"
 #include "qsweep/strategy.hpp"
 #include "strategy/builtin.hpp"
+#include "strategy/strategy_call.hpp"
 
 namespace qsweep {
 
@@ -47,16 +48,10 @@ std::unique_ptr<Strategy> StrategyRegistry::create(const StrategyParams& params)
   for (const auto& [kind, factory] : factories_) {
     if (kind != params.kind()) continue;
     // A plug-in's factory may fail in its own ways: each is the strategy's error, not qsweep's.
-    std::unique_ptr<Strategy> strategy;
-    try {
-      strategy = factory(params);
-    } catch (const Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      params.fail("kind", fmt::format("strategy '{}' failed to start: {}", kind, e.what()));
-    } catch (...) {
-      params.fail("kind", fmt::format("strategy '{}' failed to start (it threw a non-exception)", kind));
-    }
+    std::unique_ptr<Strategy> strategy =
+        call_strategy_code([&] { return factory(params); }, [&](const std::string& reason) -> InputError {
+          params.fail("kind", fmt::format("strategy '{}' failed to start{}", kind, reason));
+        });
     if (!strategy) params.fail("kind", fmt::format("strategy '{}': its factory returned no strategy", kind));
     params.check_all_used();
     return strategy;
