@@ -40,6 +40,10 @@ struct FolderContents {
 FolderContents output_folder_contents(const std::filesystem::path& dir, std::span<const std::string_view> own_files,
                                       std::string_view ignored = {});
 
+// Throws IoError unless `dir` is a folder: "<dir>: no such <kind> output folder", or "<dir>: not
+// a folder (give the <kind>'s output folder)" when it is a file. `kind` is "backtest" or "sweep".
+void require_output_folder(const std::filesystem::path& dir, std::string_view kind);
+
 // Forces a written file's data to disk (fsync). Throws IoError naming the path.
 void sync_file(const std::filesystem::path& path);
 

@@ -201,6 +201,13 @@ FolderContents output_folder_contents(const fs::path& dir, std::span<const std::
   return contents;
 }
 
+void require_output_folder(const fs::path& dir, std::string_view kind) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return;
+  throw IoError(fs::exists(dir, ec) ? fmt::format("{}: not a folder (give the {}'s output folder)", dir.string(), kind)
+                                    : fmt::format("{}: no such {} output folder", dir.string(), kind));
+}
+
 void sync_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));

@@ -672,11 +672,7 @@ std::string page(const json& summary, const Session& s, const std::optional<Sess
 }  // namespace
 
 void write_backtest_report(const fs::path& run_dir, bool sync) {
-  std::error_code ec;
-  if (!fs::is_directory(run_dir, ec))
-    throw IoError(fmt::format("{}: {}", run_dir.string(),
-                              fs::exists(run_dir, ec) ? "not a folder (give the backtest's output folder)"
-                                                     : "no such backtest output folder"));
+  require_output_folder(run_dir, "backtest");
   const fs::path summary_path = run_dir / "summary.json";
   const json summary = read_summary(summary_path);
   const Session strategy = load_session(summary.at("strategy"), run_dir / "equity.csv", summary_path);

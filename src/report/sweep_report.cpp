@@ -1093,18 +1093,10 @@ void write_report(const fs::path& sweep_dir, JsonDoc summary_doc, std::optional<
   write_file_atomic(sweep_dir / "report.html", page(s, threads), sync);
 }
 
-void check_sweep_dir(const fs::path& sweep_dir) {
-  std::error_code ec;
-  if (!fs::is_directory(sweep_dir, ec))
-    throw IoError(fmt::format("{}: {}", sweep_dir.string(),
-                              fs::exists(sweep_dir, ec) ? "not a folder (give the sweep's output folder)"
-                                                     : "no such sweep output folder"));
-}
-
 }  // namespace
 
 void write_sweep_report(const fs::path& sweep_dir, bool sync) {
-  check_sweep_dir(sweep_dir);
+  require_output_folder(sweep_dir, "sweep");
   write_report(sweep_dir, JsonDoc::load(sweep_dir / "sweep_summary.json"), std::nullopt, sync, available_cpus());
 }
 
@@ -1146,7 +1138,7 @@ ResultsTable read_results_table(const fs::path& path, std::uint64_t grid_size) {
 }
 
 void write_sweep_report(const fs::path& sweep_dir, json summary, SweepCurves curves, bool sync, unsigned threads) {
-  check_sweep_dir(sweep_dir);
+  require_output_folder(sweep_dir, "sweep");
   Curves c;
   c.dates = std::move(curves.dates);
   c.ids = curves.ids;

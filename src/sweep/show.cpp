@@ -21,10 +21,7 @@ namespace qsweep {
 
 std::string format_ranking(const fs::path& dir, std::size_t top, const std::string& rank_by_arg) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw IoError(fmt::format("{}: {}", dir.string(),
-                              fs::exists(dir, ec) ? "not a folder (give the sweep's output folder)"
-                                                  : "no such sweep output folder"));
+  require_output_folder(dir, "sweep");
   const fs::path results = dir / "results.csv";
   if (!fs::exists(results, ec))
     throw IoError(fmt::format("{}: no results.csv (is the sweep finished? resume it with qsweep sweep --resume)",
