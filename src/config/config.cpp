@@ -438,10 +438,6 @@ void validate_session(const SessionConfig& s, const fs::path& path, const std::s
     fail("weekday", fmt::format("only applies to rebalance = \"weekly\", not \"{}\"", to_string(s.rebalance)));
 }
 
-}  // namespace
-
-namespace {
-
 // The 1-based line of `text` where a key nested more than kMaxKeyDepth levels by dots starts, if
 // any. Counts the dots between key parts (bare or quoted) outside comments and string values: a
 // chain of parts ends at any other character, so numbers ("1.5") count one dot at most.
@@ -570,7 +566,11 @@ std::vector<std::string_view> key_parts(std::string_view key) {
 
 void set_value(toml::table& root, std::string_view key, const toml::node& value) {
   // The whole key is checked before the table changes.
-  const std::vector<std::string_view> parts = key_parts(key);
+  set_value(root, key, key_parts(key), value);
+}
+
+void set_value(toml::table& root, std::string_view key, std::span<const std::string_view> parts,
+               const toml::node& value) {
   toml::table* table = &root;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     toml::node* child = table->get(parts[i]);
@@ -584,19 +584,28 @@ void set_value(toml::table& root, std::string_view key, const toml::node& value)
   value.visit([&, leaf = parts.back()](const auto& v) { table->insert_or_assign(leaf, v); });
 }
 
+namespace {
+
+std::string_view trim_blanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::string_view assignment_key(std::string_view assignment) {
+  return trim_blanks(assignment.substr(0, assignment.find('=')));
+}
+
 void apply_assignment(toml::table& root, std::string_view assignment) {
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-  };
   if (assignment.find_first_of("\r\n") != std::string_view::npos)
     throw UsageError(fmt::format("--set '{}': spans lines; give one key=value per --set", assignment));
   const std::size_t eq = assignment.find('=');
-  const std::string_view key = trim(assignment.substr(0, eq));
+  const std::string_view key = assignment_key(assignment);
   if (eq == std::string_view::npos || key.empty())
     throw UsageError(fmt::format("--set '{}': expected key=value", assignment));
-  const std::string_view text = trim(assignment.substr(eq + 1));
+  const std::string_view text = trim_blanks(assignment.substr(eq + 1));
   // (The key itself is checked by set_value.)
   if (too_deep_key_line(text))
     throw UsageError(fmt::format("--set '{}...': a key nested more than {} levels deep in the value",

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,12 @@ std::vector<std::string_view> key_parts(std::string_view key);
 // Throws UsageError for a malformed key (key_parts) or if a path component exists and is not a
 // table.
 void set_value(toml::table& root, std::string_view key, const toml::node& value);
+// set_value() of `key` already split into `parts` by key_parts().
+void set_value(toml::table& root, std::string_view key, std::span<const std::string_view> parts,
+               const toml::node& value);
+
+// The key of a "--set key=value" assignment: the text before its first '=', blanks trimmed.
+std::string_view assignment_key(std::string_view assignment);
 
 // Applies one "--set key=value" assignment. The value is TOML ("63", "0.5", "\"x\"", "[1,2]",
 // "{SPY=1.0}"); anything that does not parse as TOML is taken as a plain string

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include <fcntl.h>
@@ -82,6 +83,7 @@ class VariantFactory {
       std::vector<const toml::node*> nodes;  // a table's nodes stay put when the table moves
       for (const std::string& text : d.values) nodes.push_back(parsed_.emplace_back(parse_value_text(text)).get("v"));
       values_.push_back(std::move(nodes));
+      key_parts_.push_back(config::key_parts(d.key));  // views of the grid's keys, split once
       for (const SweepDimension& other : grid_.dimensions())
         if (other.key.size() > d.key.size() && other.key.rfind(d.key + ".", 0) == 0) nested_keys_ = true;
       if (d.key.find('"') != std::string::npos) quoted_keys_ = true;
@@ -136,7 +138,7 @@ class VariantFactory {
       for (std::size_t i = 0; i < indices.size(); ++i) {
         if (s.held[i] == indices[i]) continue;
         s.held[i] = kUnknown;  // until set
-        config::set_value(*s.table, grid_.dimensions()[i].key, *values_[i][indices[i]]);
+        config::set_value(*s.table, grid_.dimensions()[i].key, key_parts_[i], *values_[i][indices[i]]);
         if (!quoted_keys_) s.held[i] = indices[i];
       }
       return config::from_table(*s.table, file_);
@@ -161,6 +163,7 @@ class VariantFactory {
   config::ConfigFile file_;
   std::vector<toml::table> parsed_;                   // each value, as "v = <value>"
   std::vector<std::vector<const toml::node*>> values_;  // by dimension: its values' nodes in parsed_
+  std::vector<std::vector<std::string_view>> key_parts_;  // by dimension: its key's parts
   bool nested_keys_ = false;  // a swept key lies inside another (e.g. "a.b" and "a.b.c")
   bool quoted_keys_ = false;  // a swept key has a quoted component (e.g. "a.\"b.c\"")
   static constexpr std::size_t kUnknown = std::numeric_limits<std::size_t>::max();
@@ -431,11 +434,8 @@ SweepSummary run_sweep(const SweepOptions& options) {
   // A --set of a swept key (or of a key inside or around one) would be replaced by every
   // variant's value: refused rather than ignored.
   for (const std::string& assignment : options.overrides) {
-    std::string_view key = std::string_view(assignment).substr(0, assignment.find('='));
-    while (!key.empty() && (key.front() == ' ' || key.front() == '\t')) key.remove_prefix(1);
-    while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
     // Compared part by part, so that strategy."lookback" is strategy.lookback.
-    const std::vector<std::string_view> set_parts = config::key_parts(key);
+    const std::vector<std::string_view> set_parts = config::key_parts(config::assignment_key(assignment));
     for (const SweepDimension& d : spec.grid.dimensions()) {
       const std::vector<std::string_view> swept_parts = config::key_parts(d.key);
       const std::size_t common = std::min(set_parts.size(), swept_parts.size());
@@ -475,19 +475,19 @@ SweepSummary run_sweep(const SweepOptions& options) {
   // A sweep does not run the benchmark, but a [benchmark] table it cannot read (a misplaced
   // [benchmark.data], an unknown key, a bad value, data without bars in its range) is as wrong
   // here as in a backtest. Its data is loaded for this check only.
-  // The range is checked with the base config's dates, unless the grid sweeps what they come from
-  // (then the base dates may be placeholders no variant uses).
-  const auto& dims = spec.grid.dimensions();
-  const bool benchmark_range_swept = std::any_of(dims.begin(), dims.end(), [](const SweepDimension& d) {
-    const std::vector<std::string_view> parts = config::key_parts(d.key);
-    static constexpr std::string_view kRangeKeys[] = {"start", "end", "burn_in", "mode"};
-    return parts[0] == "benchmark" ||
-           (parts[0] == "backtest" && parts.size() == 2 &&
-            std::find(std::begin(kRangeKeys), std::end(kRangeKeys), parts[1]) != std::end(kRangeKeys));
-  });
   if (base_config.benchmark) {
     const std::vector<std::string> assets = make_strategy(base_config, *base_config.benchmark, &data_files)->assets();
-    if (!benchmark_range_swept) {
+    // The range is checked with the base config's dates, unless the grid sweeps what they come
+    // from (then the base dates may be placeholders no variant uses).
+    const auto& dims = spec.grid.dimensions();
+    const bool range_swept = std::any_of(dims.begin(), dims.end(), [](const SweepDimension& d) {
+      const std::vector<std::string_view> parts = config::key_parts(d.key);
+      static constexpr std::string_view kRangeKeys[] = {"start", "end", "burn_in", "mode"};
+      return parts[0] == "benchmark" ||
+             (parts[0] == "backtest" && parts.size() == 2 &&
+              std::find(std::begin(kRangeKeys), std::end(kRangeKeys), parts[1]) != std::end(kRangeKeys));
+    });
+    if (!range_swept) {
       const MarketData benchmark_data =
           MarketData::load(base_config.data_dir, assets, LoadOptions{base_config.adjust_prices, /*checksum=*/false, 1});
       try {
