@@ -35,7 +35,6 @@ std::string px(double v) {
   return {out.data(), out.size()};
 }
 
-
 std::string open_svg(const Frame& frame, double height) {
   return fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {0} {1}\" width=\"{0}\" "

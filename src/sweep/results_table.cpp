@@ -112,7 +112,6 @@ std::string csv_field(std::string_view text) {
   return quoted + "\"";
 }
 
-
 // Deflated Sharpe ratio of the best variant (daily returns `best_returns`) and PBO over all
 // variants from the rows' block sums, on `threads` threads.
 json overfitting_summary(const std::vector<ResultRow>& rows, const std::vector<double>& best_returns,
@@ -213,7 +212,7 @@ void sort_by_id(std::vector<ResultRow>& rows) {
 std::string param_text(const std::string& toml_text) {
   toml::table parsed;
   try {
-    parsed = toml::parse("v = " + toml_text);
+    parsed = parse_value_text(toml_text);
   } catch (const toml::parse_error&) {
     return toml_text;
   }
