@@ -271,6 +271,15 @@ fs::path make_temp_sibling_dir(const fs::path& dir) {
 
 void replace_dir(const fs::path& tmp, const fs::path& dir) {
   std::error_code ec;
+#ifdef RENAME_EXCHANGE
+  // One atomic swap where the file system can (Linux 3.15+; not NFS): `dir` never goes missing,
+  // and the old folder ends up under the temporary name.
+  if (fs::is_directory(dir, ec) &&
+      ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(tmp, ec);
+    return;
+  }
+#endif
   if (fs::exists(dir, ec)) {
     const fs::path old = hidden_sibling(dir, "old");
     fs::rename(dir, old, ec);
