@@ -6,8 +6,6 @@
 #include <vector>
 
 #include <malloc.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -15,32 +13,12 @@
 #include "qsweep/error.hpp"
 #include "qsweep/version.hpp"
 
-namespace {
-
-// Data files are mapped while they are parsed (qsweep::read_file_bytes): one that another process
-// truncates meanwhile raises SIGBUS. Report it as the I/O error it is, not as a crash. Loading
-// comes before any output is written, and outputs only appear by an atomic rename, so nothing
-// half-written is left. Async-signal-safe calls only.
-extern "C" void on_bus_error(int) {
-  static constexpr char kMessage[] =
-      "qsweep: error: a file shrank while it was being read (SIGBUS), probably a data file being "
-      "rewritten; nothing was written. Run the command again once the file is complete.\n";
-  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
-  ::_exit(static_cast<int>(qsweep::ExitCode::io));
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using qsweep::ExitCode;
   // A short-lived process: keep freed memory for reuse instead of returning large blocks to the
   // kernel (each fresh page costs a fault; a backtest allocates and frees ~10 MB of buffers).
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  struct sigaction bus_error {};
-  bus_error.sa_handler = on_bus_error;
-  sigemptyset(&bus_error.sa_mask);
-  sigaction(SIGBUS, &bus_error, nullptr);
   CLI::App app{"qsweep: fast QSTrader-compatible backtests and parameter sweeps", "qsweep"};
   app.set_version_flag("--version", std::string("qsweep ") + qsweep::kVersion);
   app.require_subcommand(1);

@@ -6,7 +6,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace qsweep {
@@ -14,33 +13,13 @@ namespace qsweep {
 // Reads a whole file. Throws IoError naming the path.
 std::string read_file(const std::filesystem::path& path);
 
-// A whole file's bytes, read-only, for large files parsed in place. A regular file is mapped
-// (its bytes are read from the page cache, not copied); where mapping fails, it is read into
-// memory. Contract of a mapping: if another process truncates the file while it is mapped, the
-// next access to the lost pages raises SIGBUS (the qsweep CLI reports that as an I/O error).
-class FileBytes {
- public:
-  FileBytes() = default;
-  FileBytes(FileBytes&& other) noexcept { swap(other); }
-  FileBytes& operator=(FileBytes&& other) noexcept {
-    FileBytes(std::move(other)).swap(*this);
-    return *this;
-  }
-  ~FileBytes();
-  std::string_view view() const noexcept { return {data_, size_}; }
-
- private:
-  friend FileBytes read_file_bytes(const std::filesystem::path& path);
-  void swap(FileBytes& other) noexcept {
-    std::swap(data_, other.data_);
-    std::swap(size_, other.size_);
-    std::swap(mapped_, other.mapped_);
-  }
-  const char* data_ = "";  // owned unless size_ == 0: a mapping (mapped_) or a new[] buffer
-  std::size_t size_ = 0;
-  bool mapped_ = false;
+// read_file() for large files parsed in place: the bytes land in a buffer that is not
+// zero-filled first.
+struct FileBytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  std::string_view view() const noexcept { return {data.get(), size}; }
 };
-// Throws IoError naming the path.
 FileBytes read_file_bytes(const std::filesystem::path& path);
 
 // Writes `content` to `path` atomically: a temporary file in the same directory, flushed, then

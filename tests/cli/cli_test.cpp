@@ -1,26 +1,16 @@
 // The qsweep command line as a user runs it: help and version, exit codes (include/qsweep/error.hpp,
 // docs/cli.md), error messages on stderr, outputs that never appear half-written,
 // `qsweep data check` and `qsweep backtest --json`.
-#include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "qsweep/date.hpp"
 #include "qsweep/version.hpp"
 #include "test_support.hpp"
 
@@ -470,65 +460,6 @@ TEST(Cli, DataCheckOnAMissingFolder) {
   EXPECT_EQ(r.exit_code, kInput);
   EXPECT_THAT(r.out, HasSubstr(missing.string() + ": no such directory"));
   EXPECT_THAT(r.err, StartsWith("qsweep: error: "));
-}
-
-// Data files are mapped while they are parsed: one truncated by another process meanwhile
-// raises SIGBUS, which must end as a named I/O error (exit 4), not as a crash.
-TEST(Cli, ADataFileTruncatedWhileReadIsAnIoError) {
-  const fs::path data = fresh_temp_dir("cli-data");
-  const fs::path csv = data / "BIG.csv";
-  {
-    // About 80 MB of valid rows, one a day from the year 1000: long enough to parse that the
-    // truncation lands during the parse.
-    std::ofstream out(csv, std::ios::binary);
-    std::string chunk = "Date,Open,High,Low,Close,Adj Close,Volume\n";
-    for (int day = 0; day < 1'100'000; ++day) {
-      const CivilDate c = civil_from_day(day_from_civil(1000, 1, 1) + day);
-      chunk += fmt::format("{:04}-{:02}-{:02},120.483838,121.731055,120.063433,121.404768,90.965317,23405546\n",
-                           c.year, c.month, c.day);
-      if (chunk.size() > (1 << 20)) {
-        out << chunk;
-        chunk.clear();
-      }
-    }
-    out << chunk;
-    ASSERT_TRUE(out.good());
-  }
-  const fs::path err = data.parent_path() / (data.filename().string() + "-err.txt");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const std::string binary = test::qsweep_binary().string();
-  const std::string dir = data.string();
-  std::vector<char*> argv = {const_cast<char*>(binary.c_str()), const_cast<char*>("data"),
-                             const_cast<char*>("check"), const_cast<char*>(dir.c_str()), nullptr};
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  // Truncate the file as soon as the process has it mapped (for at most 60 s).
-  bool truncated = false;
-  const fs::path maps = fs::path("/proc") / std::to_string(pid) / "maps";
-  for (int i = 0; i < 60'000 && !truncated; ++i) {
-    if (slurp(maps).find(csv.string()) != std::string::npos) {
-      ASSERT_EQ(::truncate(csv.c_str(), 0), 0);
-      truncated = true;
-    } else {
-      if (::waitpid(pid, nullptr, WNOHANG) == pid) break;  // gone without mapping it (the skip below)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  int status = 0;
-  if (truncated) {
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  }
-  fs::remove(csv);
-  if (!truncated) GTEST_SKIP() << "the file was parsed before it could be truncated";
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  if (WEXITSTATUS(status) == kOk) GTEST_SKIP() << "the parse finished before the truncation";
-  EXPECT_EQ(WEXITSTATUS(status), kIo) << slurp(err);
-  EXPECT_THAT(slurp(err), StartsWith("qsweep: error: a file shrank while it was being read (SIGBUS)"));
-  fs::remove(err);
 }
 
 }  // namespace
