@@ -4,19 +4,19 @@
  *
  *   io_floor OUT MODEL_DIR INPUT...
  *
- * It maps each INPUT file (as qsweep's loader does) and reads one byte per 64-byte cache line,
- * creates a hidden sibling folder of OUT, writes into it one file per regular file of
- * MODEL_DIR (a real output folder) with the same name and size, in 64 kB writes, then swaps
- * it in for OUT (rename OUT aside, rename the new folder to OUT) and deletes the old folder,
- * as qsweep does. Plain C and libc: no C++ runtime to load. Exit status 0, or 1 with a message
- * on stderr. */
+ * As qsweep does: it reads each INPUT file whole (one read() into a buffer reused from file to
+ * file) and looks at a byte of each 64-byte cache line, creates a hidden sibling folder of OUT,
+ * writes into it one file per regular file of MODEL_DIR (a real output folder) with the same
+ * name and size, in 64 kB writes, then swaps it with OUT in one renameat2(RENAME_EXCHANGE)
+ * (two renames where the file system cannot) and deletes the old folder. Plain C and libc: no
+ * C++ runtime to load. Exit status 0, or 1 with a message on stderr. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,18 +35,35 @@ static int join(char* path, const char* dir, const char* name) {
   return 0;
 }
 
-/* Maps `path` and reads a byte of each cache line; adds them to *sum. */
-static int read_input(const char* path, unsigned* sum) {
+/* Reads `path` whole into *buffer (grown as needed) and adds a byte of each cache line to *sum. */
+static int read_input(const char* path, char** buffer, size_t* capacity, unsigned* sum) {
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail("cannot open", path);
   struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0) return fail("cannot open", path);
-  if (st.st_size > 0) {
-    const char* bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (bytes == MAP_FAILED) return fail("cannot map", path);
-    for (off_t i = 0; i < st.st_size; i += 64) *sum += (unsigned char)bytes[i];
-    munmap((void*)bytes, (size_t)st.st_size);
+  if (fstat(fd, &st) != 0) {
+    close(fd);
+    return fail("cannot stat", path);
+  }
+  const size_t size = (size_t)st.st_size;
+  if (size > *capacity) {
+    free(*buffer);
+    *buffer = malloc(size);
+    *capacity = *buffer != NULL ? size : 0;
+    if (*buffer == NULL) {
+      close(fd);
+      return fail("out of memory for", path);
+    }
+  }
+  for (size_t done = 0; done < size;) {
+    const ssize_t n = read(fd, *buffer + done, size - done);
+    if (n <= 0) {
+      close(fd);
+      return fail("cannot read", path);
+    }
+    done += (size_t)n;
   }
   close(fd);
+  for (size_t i = 0; i < size; i += 64) *sum += (unsigned char)(*buffer)[i];
   return 0;
 }
 
@@ -57,8 +74,10 @@ static int remove_folder(const char* dir) {
   char path[4096];
   for (struct dirent* e; (e = readdir(d)) != NULL;) {
     if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    if (join(path, dir, e->d_name) != 0) return 1;
-    if (unlink(path) != 0) return fail("cannot delete", path);
+    if (join(path, dir, e->d_name) != 0 || unlink(path) != 0) {
+      closedir(d);
+      return fail("cannot delete", path);
+    }
   }
   closedir(d);
   return rmdir(dir) == 0 ? 0 : fail("cannot delete folder", dir);
@@ -72,8 +91,11 @@ int main(int argc, char** argv) {
   const char* out = argv[1];
   const char* model = argv[2];
   unsigned sum = 0;
+  char* buffer = NULL;
+  size_t capacity = 0;
   for (int i = 3; i < argc; ++i)
-    if (read_input(argv[i], &sum) != 0) return 1;
+    if (read_input(argv[i], &buffer, &capacity, &sum) != 0) return 1;
+  free(buffer);
 
   char tmp[4096], old[4096], path[4096];
   snprintf(tmp, sizeof tmp, "%s.io_floor-tmp-%d", out, (int)getpid());
@@ -100,6 +122,7 @@ int main(int argc, char** argv) {
   closedir(d);
   struct stat existing;
   if (stat(out, &existing) == 0) {
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) return remove_folder(tmp);
     if (rename(out, old) != 0) return fail("cannot move aside", out);
     if (rename(tmp, out) != 0) return fail("cannot move into place", tmp);
     return remove_folder(old);

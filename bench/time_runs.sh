@@ -11,7 +11,7 @@
 # is the steadier figure: wall time also counts waiting for a CPU and for the disk.
 #
 # With io_floor built beside qsweep (bench/io_floor.c), each run of qsweep is followed by one of
-# io_floor on the same files: it maps the config's data files and writes an output folder of the
+# io_floor on the same files: it reads the config's data files and writes an output folder of the
 # same file names and sizes, computing nothing. Its best wall time is the floor printed, the
 # least any program can take for that folder on this machine, and the last column is qsweep's
 # best over it. The data files are the config's `dir` (in [data]) with the strategy's tickers
@@ -102,7 +102,7 @@ done
 echo "speed-up: QSTrader's best run() (strategy session only) / qsweep's best wall time (whole process," \
      "both sessions, all outputs written)"
 if [[ -n $floor ]]; then
-  echo "I/O floor: io_floor's best wall time (map the data files, write the same output folder, compute nothing)"
+  echo "I/O floor: io_floor's best wall time (read the data files, write the same output folder, compute nothing)"
 else
   echo "I/O floor: not measured (no io_floor beside $qsweep; build the bench/ targets)"
 fi
