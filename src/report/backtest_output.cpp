@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -95,12 +96,43 @@ void dated_row(CsvStream& csv, Day day, std::span<const double> values, std::str
   csv.end_row();
 }
 
+// The text of a value that often repeats the previous one (cash between trades): formatted
+// only when it changes.
+class RepeatedNumber {
+ public:
+  std::string_view text(double v) {
+    if (length_ == 0 || std::bit_cast<std::uint64_t>(v) != bits_) {
+      bits_ = std::bit_cast<std::uint64_t>(v);
+      fmt::memory_buffer out;
+      report::append_shortest(out, v);
+      length_ = std::min(out.size(), sizeof text_);  // non-finite text is short too
+      std::copy_n(out.data(), length_, text_);
+    }
+    return {text_, length_};
+  }
+
+ private:
+  std::uint64_t bits_ = 0;
+  char text_[report::kShortestMaxChars] = {};
+  std::size_t length_ = 0;
+};
+
 void write_equity_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
   csv.buffer().append(std::string_view("date,equity,cash,market_value"));
   csv.end_row();
-  for (std::size_t i = 0; i < r.dates.size(); ++i)
-    dated_row(csv, r.dates[i], std::array{r.equity[i], r.cash[i], r.market_value[i]});
+  RepeatedNumber cash;
+  for (std::size_t i = 0; i < r.dates.size(); ++i) {
+    fmt::memory_buffer& out = csv.buffer();
+    append_date(out, r.dates[i]);
+    out.push_back(',');
+    report::append_shortest(out, r.equity[i]);
+    out.push_back(',');
+    out.append(cash.text(r.cash[i]));
+    out.push_back(',');
+    report::append_shortest(out, r.market_value[i]);
+    csv.end_row();
+  }
   csv.close();
 }
 
@@ -125,8 +157,25 @@ void write_positions_csv(const fs::path& path, const SessionResult& r) {
   CsvStream csv(path);
   ticker_header(csv, r.tickers);
   const std::size_t n = r.tickers.size();
-  for (std::size_t i = 0; i < r.dates.size(); ++i)
-    dated_row(csv, r.dates[i], std::span<const double>(r.positions).subspan(i * n, n));
+  // Holdings change only on fill days: a row's quantities are formatted when they differ from
+  // the previous row's, and copied otherwise.
+  fmt::memory_buffer quantities;  // ",q1,q2..." of the previous row
+  for (std::size_t i = 0; i < r.dates.size(); ++i) {
+    const std::span<const double> row = std::span<const double>(r.positions).subspan(i * n, n);
+    const bool same = i > 0 && std::equal(row.begin(), row.end(), r.positions.begin() + static_cast<std::ptrdiff_t>((i - 1) * n),
+                                          [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); });
+    if (!same) {
+      quantities.clear();
+      for (const double q : row) {
+        quantities.push_back(',');
+        report::append_shortest(quantities, q);
+      }
+    }
+    fmt::memory_buffer& out = csv.buffer();
+    append_date(out, r.dates[i]);
+    out.append(quantities);
+    csv.end_row();
+  }
   csv.close();
 }
 
