@@ -37,34 +37,42 @@ int decimal_digits(std::uint64_t x) {
   return guess + (x >= kPowersOfTen[static_cast<std::size_t>(guess)] ? 1 : 0);
 }
 
-// The 4 digits of `x` < 10^4, leading zeros included, at [out, out + 4).
-void write_four_digits(char* out, std::uint32_t x) {
-  std::memcpy(out, &kDigitPairs[(x / 100) * 2], 2);
-  std::memcpy(out + 2, &kDigitPairs[(x % 100) * 2], 2);
+// The 8 decimal digits of `x` < 10^8, leading zeros included, as the 8 bytes of a word in
+// memory order (the first digit first). Branch-free: 4 + 4 digits in two 32-bit lanes, then
+// 2 + 2 in 16-bit lanes, then 1 + 1 in bytes, each quotient by a multiplication that is exact
+// for these ranges (x / 100 = x * 10486 >> 20 below 10^4, x / 10 = x * 103 >> 10 below 100).
+std::uint64_t eight_digits(std::uint32_t x) {
+  std::uint64_t v = (x / 10'000) | (static_cast<std::uint64_t>(x % 10'000) << 32);
+  std::uint64_t q = ((v * 10486) >> 20) & 0x0000007F0000007FULL;
+  v = q | ((v - q * 100) << 16);
+  q = ((v * 103) >> 10) & 0x000F000F000F000FULL;
+  v = q | ((v - q * 10) << 8);
+  v += 0x3030303030303030ULL;
+  if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+  return v;
 }
 
-// The `n` decimal digits of `x` at [out, out + n): blocks of 8 from the right in 32-bit
-// arithmetic, then pairs.
+// The `n` decimal digits of `x` (n = decimal_digits(x), at most 20) at [out, out + n). Writes
+// whole 8-byte words: the bytes up to out + 8 may be overwritten even when n < 8.
 void write_digits(char* out, std::uint64_t x, int n) {
-  char* p = out + n;
-  while (x >= 100'000'000) {
-    const auto block = static_cast<std::uint32_t>(x % 100'000'000);
+  // x = lead * 10^(8 k) + the k blocks of 8 digits; lead has 1..8 digits.
+  std::uint32_t blocks[2];
+  int k = 0;
+  while (n - 8 * k > 8) {
+    blocks[k++] = static_cast<std::uint32_t>(x % 100'000'000);
     x /= 100'000'000;
-    p -= 8;
-    write_four_digits(p, block / 10'000);
-    write_four_digits(p + 4, block % 10'000);
   }
-  auto y = static_cast<std::uint32_t>(x);
-  while (y >= 100) {
-    p -= 2;
-    std::memcpy(p, &kDigitPairs[(y % 100) * 2], 2);
-    y /= 100;
-  }
-  if (y >= 10) {
-    p -= 2;
-    std::memcpy(p, &kDigitPairs[y * 2], 2);
-  } else {
-    *--p = static_cast<char>('0' + y);
+  const int lead = n - 8 * k;
+  std::uint64_t word = eight_digits(static_cast<std::uint32_t>(x));
+  // Its last `lead` digits, moved to the front.
+  if constexpr (std::endian::native == std::endian::little) word >>= 8 * (8 - lead);
+  else word <<= 8 * (8 - lead);
+  std::memcpy(out, &word, sizeof word);
+  out += lead;
+  while (k > 0) {
+    word = eight_digits(blocks[--k]);
+    std::memcpy(out, &word, sizeof word);
+    out += 8;
   }
 }
 
@@ -104,20 +112,21 @@ char* write_shortest(char* out, double v, WholeNumbers whole) {
     }
     return out;
   }
-  // v = significand * 10^exponent, the significand without trailing zeros.
+  // v = significand * 10^exponent, the significand without trailing zeros. Its digits (at most
+  // 17) go to `digits`, then to `out` in fixed-size copies (room: kShortestMaxChars), which
+  // compile to a few moves where copies of the exact length would call memcpy.
   const auto decimal = fmt::detail::dragonbox::to_decimal(magnitude);
-  char digits[20];
+  char digits[40];
   const int n = decimal_digits(decimal.significand);
   write_digits(digits, decimal.significand, n);
-  const auto count = static_cast<std::size_t>(n);
   const int exponent = decimal.exponent;
   const int leading_exponent = exponent + n - 1;  // of the first digit
   if (leading_exponent < -4 || leading_exponent >= 16) {
     *out++ = digits[0];
     if (n > 1) {
       *out++ = '.';
-      std::memcpy(out, digits + 1, count - 1);
-      out += count - 1;
+      std::memcpy(out, digits + 1, 16);
+      out += n - 1;
     }
     *out++ = 'e';
     *out++ = leading_exponent < 0 ? '-' : '+';
@@ -127,8 +136,8 @@ char* write_shortest(char* out, double v, WholeNumbers whole) {
     return out + 2;
   }
   if (exponent >= 0) {  // a whole number: its digits, then zeros
-    std::memcpy(out, digits, count);
-    out = write_zeros(out + count, exponent);
+    std::memcpy(out, digits, 24);
+    out = write_zeros(out + n, exponent);
     if (whole == WholeNumbers::kPointZero) {
       *out++ = '.';
       *out++ = '0';
@@ -136,18 +145,18 @@ char* write_shortest(char* out, double v, WholeNumbers whole) {
     return out;
   }
   if (leading_exponent >= 0) {  // the point falls among the digits
-    const auto before = static_cast<std::size_t>(leading_exponent + 1);
-    std::memcpy(out, digits, before);
+    const int before = leading_exponent + 1;  // 1..16
+    std::memcpy(out, digits, 16);
     out += before;
     *out++ = '.';
-    std::memcpy(out, digits + before, count - before);
-    return out + (count - before);
+    std::memcpy(out, digits + before, 16);
+    return out + (n - before);
   }
   *out++ = '0';  // 0.000ddd
   *out++ = '.';
   out = write_zeros(out, -leading_exponent - 1);
-  std::memcpy(out, digits, count);
-  return out + count;
+  std::memcpy(out, digits, 24);
+  return out + n;
 }
 
 void append_shortest(fmt::memory_buffer& out, double v) {

@@ -16,14 +16,17 @@ namespace qsweep::report {
 // How a whole number in fixed notation ends: "3" (fmt) or "3.0" (Python, JSON writers).
 enum class WholeNumbers { kBare, kPointZero };
 
-// Room write_shortest needs: "-1.2345678901234567e-308" is 24 characters.
-constexpr std::size_t kShortestMaxChars = 32;
+// Room write_shortest needs: "-1.2345678901234567e-308" is 24 characters, and it copies digits
+// in fixed-size pieces that may reach 40 bytes past `out` (the bytes past the text are left
+// undefined).
+constexpr std::size_t kShortestMaxChars = 40;
 
 // Writes finite `v` to `out`, which has room for kShortestMaxChars; returns the end of the text.
 // -0.0 prints as "-0" ("-0.0" with kPointZero), as fmt and Python print it.
 char* write_shortest(char* out, double v, WholeNumbers whole);
 
-// Writes the decimal digits of `v` to `out` (room for 20 characters); returns the end.
+// Writes the decimal digits of `v` to `out` (room for 20 characters: the bytes up to out + 8 may
+// be overwritten past a shorter text); returns the end.
 char* write_integer(char* out, std::uint64_t v);
 
 // Appends `v` exactly as fmt::format("{}", v) would ("nan", "inf", "-inf" included).
