@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <string_view>
@@ -345,9 +346,18 @@ class PairStarts {
       ends_.push_back(text_.size());
     }
   }
+  // The longest text of one start: '[', the 20 characters of any int64, ','.
+  static constexpr std::size_t kMaxChars = 22;
+
   std::string_view operator[](std::size_t i) const {
     const std::size_t begin = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+  // Copies the i-th start to `out` (room for kMaxChars); returns its end.
+  char* write(char* out, std::size_t i) const {
+    const std::string_view start = (*this)[i];
+    std::memcpy(out, start.data(), start.size());
+    return out + start.size();
   }
 
  private:
@@ -358,13 +368,12 @@ class PairStarts {
 // [[epoch ms, value], ...]; values[i] belongs to the i-th date of `starts`.
 void dated_series(JsonWriter& w, const PairStarts& starts, std::span<const double> values) {
   w.begin_array();
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    w.raw([&](std::string& out) {
-      out.append(starts[i]);
-      JsonWriter::append_number(out, values[i]);
-      out.push_back(']');
-    });
-  }
+  w.values(values.size(), PairStarts::kMaxChars + report::kShortestMaxChars + 1, [&](char* out, std::size_t i) {
+    out = starts.write(out, i);
+    out = report::write_json_number(out, values[i]);
+    *out = ']';
+    return out + 1;
+  });
   w.end_array();
 }
 
@@ -473,19 +482,19 @@ void target_allocations(JsonWriter& w, const SessionResult& r, const PairStarts&
     std::size_t next = 0;
     weight_text.clear();
     JsonWriter::append_number(weight_text, 0.0);
-    for (std::size_t i = 0; i < r.dates.size(); ++i) {
+    w.values(r.dates.size(), PairStarts::kMaxChars + report::kShortestMaxChars + 1, [&](char* out, std::size_t i) {
       if (next < r.rebalances.size() && r.rebalances[next].day <= r.dates[i]) {
         double weight = 0.0;
         while (next < r.rebalances.size() && r.rebalances[next].day <= r.dates[i]) weight = r.rebalances[next++].weights[a];
         weight_text.clear();
         JsonWriter::append_number(weight_text, weight);
       }
-      w.raw([&](std::string& out) {
-        out.append(starts[i]);
-        out.append(weight_text);
-        out.push_back(']');
-      });
-    }
+      out = starts.write(out, i);
+      std::memcpy(out, weight_text.data(), weight_text.size());
+      out += weight_text.size();
+      *out = ']';
+      return out + 1;
+    });
     w.end_array();
     w.end_object();
   }

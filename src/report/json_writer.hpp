@@ -6,6 +6,7 @@
 // Not thread-safe; one writer per document.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
@@ -72,13 +73,36 @@ class JsonWriter {
   void value(const char* s) { value(std::string_view(s)); }
   void value(const std::string& s) { value(std::string_view(s)); }
 
-  // A value whose text the caller appends itself with `write(text)`: for hot loops that
-  // reuse pre-formatted pieces. The text must be one complete JSON value; it is kept verbatim,
-  // so in an indented document only a scalar matches dump(indent).
+  // `count` values whose text the caller writes itself, for hot loops that reuse pre-formatted
+  // pieces: `write(out, i)`, called for i = 0, 1, ... in order, writes the i-th value's text at
+  // `out` and returns its end. The text must be one complete JSON value of at most `max_chars`
+  // characters; it is kept verbatim, so in an indented document only a scalar matches
+  // dump(indent).
   template <class Write>
-  void raw(Write&& write) {
-    before_value();
-    write(buf_);
+  void values(std::size_t count, std::size_t max_chars, Write&& write) {
+    if (indent_ >= 0) {  // a line per value
+      for (std::size_t i = 0; i < count; ++i) {
+        before_value();
+        const std::size_t size = buf_.size();
+        buf_.resize(size + max_chars);
+        buf_.resize(static_cast<std::size_t>(write(buf_.data() + size, i) - buf_.data()));
+      }
+      return;
+    }
+    constexpr std::size_t kBatch = 256;  // values per resize of the text
+    for (std::size_t i = 0; i < count;) {
+      before_value();  // the comma before this batch, and streaming
+      const std::size_t batch = std::min(kBatch, count - i);
+      const std::size_t size = buf_.size();
+      buf_.resize(size + batch * (max_chars + 1));
+      char* const start = buf_.data();
+      char* out = write(start + size, i++);
+      for (std::size_t last = i + batch - 1; i < last; ++i) {
+        *out++ = ',';
+        out = write(out, i);
+      }
+      buf_.resize(static_cast<std::size_t>(out - start));
+    }
   }
 
   // A double as value(v) writes it.

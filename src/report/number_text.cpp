@@ -170,13 +170,17 @@ void append_shortest(fmt::memory_buffer& out, double v) {
   out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
-void append_json_number(std::string& out, double v) {
+char* write_json_number(char* out, double v) {
   if (!std::isfinite(v)) {
-    out.append("null");
-    return;
+    std::memcpy(out, "null", 4);
+    return out + 4;
   }
+  return write_shortest(out, v, WholeNumbers::kPointZero);
+}
+
+void append_json_number(std::string& out, double v) {
   char text[kShortestMaxChars];
-  out.append(text, write_shortest(text, v, WholeNumbers::kPointZero));
+  out.append(text, write_json_number(text, v));
 }
 
 }  // namespace qsweep::report

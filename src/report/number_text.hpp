@@ -32,6 +32,10 @@ char* write_integer(char* out, std::uint64_t v);
 // Appends `v` exactly as fmt::format("{}", v) would ("nan", "inf", "-inf" included).
 void append_shortest(fmt::memory_buffer& out, double v);
 
+// Writes `v` as append_json_number appends it to `out`, which has room for kShortestMaxChars;
+// returns the end of the text.
+char* write_json_number(char* out, double v);
+
 // Appends `v` exactly as Python's repr(v) would for finite values, which is how QSTrader's
 // json.dump writes numbers; "null" when `v` is not finite.
 void append_json_number(std::string& out, double v);

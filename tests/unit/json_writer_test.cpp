@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -127,7 +128,10 @@ void write_document(JsonWriter& w) {
   w.end_object();
   w.end_array();
   w.key("raw");
-  w.raw([](std::string& out) { out.append("-0.5"); });
+  w.values(1, 8, [](char* out, std::size_t) {
+    std::memcpy(out, "-0.5", 4);
+    return out + 4;
+  });
   w.end_object();
   w.end_object();
 }
@@ -152,12 +156,44 @@ TEST(JsonWriter, CompactDocumentMatchesDump) {
   EXPECT_EQ(w.take(), expected_document().dump());
 }
 
-TEST(JsonWriter, RawTextIsAppendedVerbatimAsOneElement) {
-  JsonWriter w;
-  w.begin_array();
-  for (int i = 0; i < 2; ++i) w.raw([&](std::string& out) { out += fmt::format("[{},{}]", i, 0.5); });
-  w.end_array();
-  EXPECT_EQ(w.take(), "[[0,0.5],[1,0.5]]");
+// Writes "[i,0.5]" for value i.
+char* pair_text(char* out, std::size_t i) {
+  const std::string text = fmt::format("[{},0.5]", i);
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+TEST(JsonWriter, ValuesAreAppendedVerbatimInOrder) {
+  // More values than one batch of the writer's buffer, streamed in small pieces, and in an
+  // indented document (scalars, a line each).
+  json expected = json::array();
+  for (std::size_t i = 0; i < 1000; ++i) expected.push_back({i, 0.5});
+  JsonWriter compact;
+  compact.begin_array();
+  compact.values(1000, 24, pair_text);
+  compact.end_array();
+  EXPECT_EQ(compact.take(), expected.dump());
+
+  std::string streamed;
+  JsonWriter pieces;
+  pieces.stream_to([&](std::string_view piece) { streamed.append(piece); }, 64);
+  pieces.begin_object();
+  pieces.key("pairs");
+  pieces.begin_array();
+  pieces.values(1000, 24, pair_text);
+  pieces.end_array();
+  pieces.end_object();
+  pieces.finish();
+  EXPECT_EQ(streamed, json({{"pairs", expected}}).dump());
+
+  JsonWriter indented(2);
+  indented.begin_array();
+  indented.values(3, 4, [](char* out, std::size_t i) {
+    *out = static_cast<char>('0' + i);
+    return out + 1;
+  });
+  indented.end_array();
+  EXPECT_EQ(indented.take(), json::array({0, 1, 2}).dump(2));
 }
 
 TEST(JsonWriter, IndentedDocumentMatchesDumpWithIndent) {
