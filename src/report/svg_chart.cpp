@@ -28,6 +28,32 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::array<const char*, 12> kMonthAbbrev = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+// Room write_px needs: "-99999.9" and the 8-byte words write_integer stores.
+constexpr std::size_t kPxMaxChars = 16;
+
+// Writes `v` as "{:.1f}" prints it, for the usual coordinates (|v| < 10^5, not near a tie between
+// two tenths, not a negative that rounds to zero); nullptr for the others, which fmt decides.
+// `out` has room for kPxMaxChars.
+char* write_px(char* out, double v) {
+  // Below 1e5, v * 10 rounded in floating point is off from the exact product by at most 2^-33,
+  // so away from a tie it rounds to the same integer as fmt's exact decimal conversion.
+  const double magnitude = std::abs(v);
+  if (!(magnitude < 1e5)) return nullptr;
+  const double scaled = magnitude * 10.0;
+  const double whole = std::floor(scaled);
+  const double frac = scaled - whole;
+  if (!(std::abs(frac - 0.5) > 1e-6)) return nullptr;
+  const auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
+  if (std::signbit(v)) {
+    if (tenths == 0) return nullptr;
+    *out++ = '-';
+  }
+  out = report::write_integer(out, tenths / 10);
+  out[0] = '.';
+  out[1] = static_cast<char>('0' + tenths % 10);
+  return out + 2;
+}
+
 // A pixel coordinate, one decimal.
 std::string px(double v) {
   fmt::memory_buffer out;
@@ -285,14 +311,28 @@ std::vector<std::vector<Point>> project(const LineSeries& s, const Scale& xs, co
 }
 
 std::string path_of(const std::vector<Point>& pts) {
-  fmt::memory_buffer d;
+  // Written in place into text sized for the longest usual coordinates; a coordinate write_px
+  // leaves to fmt goes through append_px.
+  std::string d(pts.size() * (2 * kPxMaxChars + 2), '\0');
+  char* out = d.data();
   for (std::size_t i = 0; i < pts.size(); ++i) {
-    d.push_back(i == 0 ? 'M' : 'L');
-    append_px(d, pts[i].x);
-    d.push_back(',');
-    append_px(d, pts[i].y);
+    *out++ = i == 0 ? 'M' : 'L';
+    for (const double v : {pts[i].x, pts[i].y}) {
+      if (char* const end = write_px(out, v)) {
+        out = end;
+      } else {
+        fmt::memory_buffer text;
+        append_px(text, v);
+        const std::size_t at = static_cast<std::size_t>(out - d.data());
+        d.resize(d.size() + text.size());  // the slow path's text may be longer
+        out = std::copy(text.begin(), text.end(), d.data() + at);
+      }
+      *out++ = ',';
+    }
+    --out;  // no ',' after y
   }
-  return {d.data(), d.size()};
+  d.resize(static_cast<std::size_t>(out - d.data()));
+  return d;
 }
 
 std::string halo_text(double x, double y, std::string_view text, std::string_view anchor, std::string_view color) {
@@ -305,31 +345,13 @@ std::string halo_text(double x, double y, std::string_view text, std::string_vie
 }  // namespace
 
 void append_px(fmt::memory_buffer& out, double v) {
-  // Fast path: below 1e6, v * 10 rounded in floating point is off from the exact product by at
-  // most 2^-30, so away from a tie it rounds to the same integer as fmt's exact decimal
-  // conversion. Near ties, for large or non-finite values and for negatives that round to zero
-  // ("-0.0"), fmt decides.
-  const double magnitude = std::abs(v);
-  if (magnitude < 1e6) {
-    const double scaled = magnitude * 10.0;
-    const double whole = std::floor(scaled);
-    const double frac = scaled - whole;
-    if (std::abs(frac - 0.5) > 1e-6) {
-      const auto tenths = static_cast<std::uint64_t>(whole) + (frac > 0.5 ? 1 : 0);
-      if (!std::signbit(v) || tenths != 0) {
-        // "-" (negative), the units, ".", the tenths digit.
-        const std::size_t start = out.size();
-        out.resize(start + 24);
-        char* p = out.data() + start;
-        if (std::signbit(v)) *p++ = '-';
-        p = report::write_integer(p, tenths / 10);
-        *p++ = '.';
-        *p++ = static_cast<char>('0' + tenths % 10);
-        out.resize(static_cast<std::size_t>(p - out.data()));
-        return;
-      }
-    }
+  const std::size_t start = out.size();
+  out.resize(start + kPxMaxChars);
+  if (char* const end = write_px(out.data() + start, v)) {
+    out.resize(static_cast<std::size_t>(end - out.data()));
+    return;
   }
+  out.resize(start);
   fmt::format_to(fmt::appender(out), "{:.1f}", v);
 }
 

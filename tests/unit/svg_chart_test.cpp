@@ -268,6 +268,26 @@ TEST(SvgLineChart, GapsSplitTheLineAndASinglePointIsADot) {
   EXPECT_EQ(count(svg, "<circle"), 1u);
 }
 
+// Paths are written in place; coordinates far outside the chart (a value above y_max) take
+// fmt's path and must still splice in whole.
+TEST(SvgLineChart, FarCoordinatesArePrintedWhole) {
+  LineChart c;
+  c.frame.height = 20000.0;  // the 5% padding of the range puts 1e12 about 20 heights up
+  c.y_max = 0.0;
+  c.series.push_back({"", {day(2020, 1, 1), day(2020, 2, 1), day(2020, 3, 1)}, {-1.0, 1e12, -0.5}, "#123456", 1.0});
+  const std::string svg = line_chart(c);
+  EXPECT_TRUE(well_formed(svg));
+  EXPECT_EQ(svg.find('\0'), std::string::npos);
+  std::smatch path;
+  ASSERT_TRUE(std::regex_search(svg, path, std::regex("<path d=\"([^\"]*)\" fill=\"none\" stroke=\"#123456\"")));
+  const std::string coordinate = "-?[0-9]+\\.[0-9]";
+  EXPECT_TRUE(std::regex_match(path[1].str(), std::regex("M" + coordinate + "," + coordinate + "(L" + coordinate + "," +
+                                                          coordinate + "){2}")))
+      << path[1];
+  // The middle point, far above the top: more than 100,000 px.
+  EXPECT_TRUE(std::regex_search(path[1].str(), std::regex("L[0-9.]+,-[0-9]{6,}\\.[0-9]L"))) << path[1];
+}
+
 TEST(SvgLineChart, ManyPointsAreThinnedButKeepTheirExtremes) {
   LineChart c;
   c.frame = {1000.0, 300.0, "", 50.0};
