@@ -28,21 +28,43 @@ namespace fs = std::filesystem;
 namespace qsweep {
 namespace {
 
-// format_date(day) appended to `out`.
-void append_date(fmt::memory_buffer& out, Day day) {
-  const CivilDate c = civil_from_day(day);
-  if (c.year < 0 || c.year > 9999) {
-    out.append(format_date(day));
-    return;
+// format_date(day) of the rows of a CSV file, appended to a row: the days of a month share
+// "YYYY-MM-", so in files written in date order only a month's first row converts its day
+// number. Any order gives the same text.
+class DateText {
+ public:
+  void append(fmt::memory_buffer& out, Day day) {
+    if (day < month_first_ || day >= month_end_) start_month(day);
+    if (!four_digit_year_) {
+      out.append(format_date(day));
+      return;
+    }
+    const int d = day - month_first_ + 1;
+    text_[8] = static_cast<char>('0' + d / 10);
+    text_[9] = static_cast<char>('0' + d % 10);
+    out.append(text_, text_ + sizeof text_);
   }
-  const char text[10] = {static_cast<char>('0' + c.year / 1000),      static_cast<char>('0' + c.year / 100 % 10),
-                         static_cast<char>('0' + c.year / 10 % 10),   static_cast<char>('0' + c.year % 10),
-                         '-',
-                         static_cast<char>('0' + c.month / 10),       static_cast<char>('0' + c.month % 10),
-                         '-',
-                         static_cast<char>('0' + c.day / 10),         static_cast<char>('0' + c.day % 10)};
-  out.append(text, text + sizeof text);
-}
+
+ private:
+  void start_month(Day day) {
+    const CivilDate c = civil_from_day(day);
+    month_first_ = day - (c.day - 1);
+    month_end_ = month_first_ + days_in_month(c.year, c.month);
+    four_digit_year_ = c.year >= 0 && c.year <= 9999;
+    if (!four_digit_year_) return;
+    const char prefix[8] = {static_cast<char>('0' + c.year / 1000),    static_cast<char>('0' + c.year / 100 % 10),
+                            static_cast<char>('0' + c.year / 10 % 10), static_cast<char>('0' + c.year % 10),
+                            '-',
+                            static_cast<char>('0' + c.month / 10),     static_cast<char>('0' + c.month % 10),
+                            '-'};
+    std::copy_n(prefix, sizeof prefix, text_);
+  }
+
+  Day month_first_ = 1;  // [month_first_, month_end_): the month of text_ (empty at first)
+  Day month_end_ = 0;
+  bool four_digit_year_ = false;
+  char text_[10] = {};
+};
 
 // Output files are written in pieces of this size as they are built, not built whole first: a
 // large universe's files never sit in memory, and the pieces stay in cache.
@@ -53,6 +75,8 @@ class CsvStream {
  public:
   explicit CsvStream(const fs::path& path) : file_(path) { buf_.reserve(kPieceBytes + kPieceBytes / 4); }
   fmt::memory_buffer& buffer() { return buf_; }
+  // Appends format_date(day) to the row.
+  void date(Day day) { dates_.append(buf_, day); }
   void end_row() {
     buf_.push_back('\n');
     if (buf_.size() >= kPieceBytes) flush();
@@ -69,6 +93,7 @@ class CsvStream {
   }
   NewFile file_;
   fmt::memory_buffer buf_;
+  DateText dates_;
 };
 
 // "date,<ticker>,<ticker>..." as a row.
@@ -84,8 +109,8 @@ void ticker_header(CsvStream& csv, const std::vector<std::string>& tickers) {
 
 // A row: the day, `label` when not empty, then the values.
 void dated_row(CsvStream& csv, Day day, std::span<const double> values, std::string_view label = {}) {
+  csv.date(day);
   fmt::memory_buffer& out = csv.buffer();
-  append_date(out, day);
   if (!label.empty()) {
     out.push_back(',');
     out.append(label);
@@ -124,8 +149,8 @@ void write_equity_csv(const fs::path& path, const SessionResult& r) {
   csv.end_row();
   RepeatedNumber cash;
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
+    csv.date(r.dates[i]);
     fmt::memory_buffer& out = csv.buffer();
-    append_date(out, r.dates[i]);
     out.push_back(',');
     report::append_shortest(out, r.equity[i]);
     out.push_back(',');
@@ -172,8 +197,8 @@ void write_positions_csv(const fs::path& path, const SessionResult& r) {
         report::append_shortest(quantities, q);
       }
     }
+    csv.date(r.dates[i]);
     fmt::memory_buffer& out = csv.buffer();
-    append_date(out, r.dates[i]);
     out.append(quantities);
     csv.end_row();
   }
