@@ -173,9 +173,20 @@ std::string excerpt(std::string_view field) {
 
 constexpr std::size_t kMissing = static_cast<std::size_t>(-1);
 
-// The first ',' or '\n' in [p, end), or `end`. Looks at 8 bytes at a time: each byte of `x`
-// equal to zero gets its high bit set in the mask (exact per byte, no borrow between bytes).
+// The first ',' or '\n' in [p, end), or `end`. Looks at 16 bytes at a time with SSE2, else at
+// 8: each byte of `x` equal to zero gets its high bit set in the mask (exact per byte, no borrow
+// between bytes).
 const char* next_separator(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+  // 16 bytes per step: a whole usual field.
+  while (end - p >= 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(',')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\n')))));
+    if (mask != 0) return p + std::countr_zero(mask);
+    p += 16;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
     constexpr std::uint64_t kCommas = 0x2C2C2C2C2C2C2C2CULL;
