@@ -2,7 +2,12 @@
 // that runs it (after parsing) and returns the process exit code.
 #pragma once
 
+#include <charconv>
+#include <cstdint>
 #include <functional>
+#include <string>
+#include <string_view>
+#include <system_error>
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +18,24 @@ using Command = std::function<int()>;
 // Refuses an empty value ("--out ''" would otherwise silently mean the default folder).
 inline const CLI::Validator kNonEmpty(
     [](std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); }, "", "NonEmpty");
+
+// A whole number in [lo, hi]. Unlike CLI::Range, says what is wrong with a value that is not a
+// number: "'abc' is not a whole number", "5000 is out of range (1 to 4096)".
+inline CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& value) {
+        const bool negative = !value.empty() && value.front() == '-';
+        const std::string_view digits = std::string_view(value).substr(negative ? 1 : 0);
+        if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos)
+          return "'" + value + "' is not a whole number";
+        std::uint64_t n = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        if (negative || error != std::errc{} || n < lo || n > hi) return value + " is out of range (" + range + ")";
+        return std::string();
+      },
+      "in " + range, "WholeNumber");
+}
 
 Command add_backtest(CLI::App& app);
 Command add_data(CLI::App& app);

@@ -431,11 +431,17 @@ TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
     EXPECT_EQ(r.exit_code, code) << args;
     EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
   };
-  expect_error(" --top -1", 2, "--top");
+  expect_error(" --top -1", 2, "--top: -1 is out of range (0 to 100000000)");
+  expect_error(" --top abc", 2, "--top: 'abc' is not a whole number");
+  expect_error(" --top 1.5", 2, "--top: '1.5' is not a whole number");
   expect_error(" --rank-by hash", 2, "--rank-by: 'hash' is not a statistic");
   EXPECT_EQ(run_qsweep("sweep '" + config_.string() + "' --keep-curves -3 --out '" + (work_ / "k").string() + "'")
                 .exit_code,
             2);
+  const RunResult jobs = run_qsweep("sweep '" + config_.string() + "' --jobs 0 --out '" + (work_ / "j").string() + "'");
+  EXPECT_EQ(jobs.exit_code, 2);
+  EXPECT_NE(jobs.err.find("--jobs: 0 is out of range (1 to 4096)"), std::string::npos) << jobs.err;
+  EXPECT_FALSE(fs::exists(work_ / "j"));
 
   const fs::path csv = out / "results.csv";
   write_text(csv, results.substr(0, results.size() - 10));  // cut off mid-line
