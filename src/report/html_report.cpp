@@ -283,6 +283,42 @@ std::optional<double> number_at_path(const json& obj, std::string_view path) {
   return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
 }
 
+// Refuses a statistic of `session` (named `name` in summary.json, e.g. "strategy") whose value
+// the report cannot show as what it is: a number where text belongs or the reverse, a count that
+// is negative or fractional. Absent fields and null (undefined statistics) are shown as "n/a".
+void check_statistics(const json& session, const std::string& name, const std::vector<StatRow>& rows,
+                      const fs::path& summary_path) {
+  for (const StatRow& row : rows) {
+    const json* v = find_path(session, row.path);
+    if (v == nullptr || v->is_null()) continue;
+    const char* expected = nullptr;
+    if (row.kind == Kind::text) {
+      if (!v->is_string()) expected = "text";
+    } else if (!v->is_number() || !std::isfinite(v->get<double>())) {
+      expected = "a number";
+    } else if (row.kind == Kind::count && (v->get<double>() < 0 || v->get<double>() != std::floor(v->get<double>()))) {
+      expected = "a whole number >= 0";
+    }
+    if (expected == nullptr) continue;
+    std::string field = name + "." + row.path;
+    std::replace(field.begin(), field.end(), '/', '.');
+    std::string shown = v->dump();
+    if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+    throw InputError(fmt::format("{}: \"{}\": expected {} or null, got {}", summary_path.string(), field, expected, shown));
+  }
+}
+
+// check_statistics() of every session of a summary.json.
+void check_summary_statistics(const json& summary, const fs::path& summary_path) {
+  for (const char* name : {"strategy", "benchmark"}) {
+    if (!summary.contains(name)) continue;
+    const json& session = summary.at(name);
+    for (const StatSection& section : stat_sections()) check_statistics(session, name, section.rows, summary_path);
+    if (const json* relative = find_path(session, "relative_to_benchmark"); relative != nullptr && relative->is_object())
+      check_statistics(*relative, std::string(name) + ".relative_to_benchmark", relative_rows(), summary_path);
+  }
+}
+
 // A statistic formatted for the table; "n/a" for null or a wrong type.
 std::string format_stat(const json& v, const StatRow& row) {
   if (row.kind == Kind::text) return v.is_string() ? escape(v.get<std::string>()) : "n/a";
@@ -675,6 +711,7 @@ void write_backtest_report(const fs::path& run_dir, bool sync) {
   require_output_folder(run_dir, "backtest");
   const fs::path summary_path = run_dir / "summary.json";
   const json summary = read_summary(summary_path);
+  check_summary_statistics(summary, summary_path);
   const Session strategy = load_session(summary.at("strategy"), run_dir / "equity.csv", summary_path);
   std::optional<Session> benchmark;
   if (summary.contains("benchmark"))
