@@ -116,6 +116,18 @@ struct JsonDoc {
       fail(join(where, key), "expected a finite number or null");
     return v->get<double>();
   }
+  // number() of a probability: in [0, 1].
+  std::optional<double> probability(const json& obj, std::string_view where, std::string_view key) const {
+    const std::optional<double> p = number(obj, where, key);
+    if (p && (*p < 0.0 || *p > 1.0)) fail(join(where, key), fmt::format("expected a probability (0 to 1) or null, got {}", *p));
+    return p;
+  }
+  // number() of a count: a whole number >= 0.
+  std::optional<double> count(const json& obj, std::string_view where, std::string_view key) const {
+    const std::optional<double> n = number(obj, where, key);
+    if (n && (*n < 0.0 || *n != std::floor(*n))) fail(join(where, key), fmt::format("expected a whole number >= 0 or null, got {}", *n));
+    return n;
+  }
 };
 
 using report::column_of;
@@ -478,9 +490,9 @@ std::string overfitting_panel(const Sweep& s) {
   const json& of = doc.object(doc.root, "", "overfitting");
   const json& dsr = doc.object(of, "overfitting", "deflated_sharpe");
   const json& pbo = doc.object(of, "overfitting", "pbo");
-  const std::optional<double> trials = doc.number(of, "overfitting", "trials");
-  const std::optional<double> dsr_value = doc.number(dsr, "overfitting.deflated_sharpe", "value");
-  const std::optional<double> pbo_value = doc.number(pbo, "overfitting.pbo", "value");
+  const std::optional<double> trials = doc.count(of, "overfitting", "trials");
+  const std::optional<double> dsr_value = doc.probability(dsr, "overfitting.deflated_sharpe", "value");
+  const std::optional<double> pbo_value = doc.probability(pbo, "overfitting.pbo", "value");
   const std::string n_text = trials ? svg::format_value(*trials, Format::integer, 0) : std::string("n/a");
 
   // Warnings first, in a box that cannot be missed.
@@ -515,8 +527,8 @@ std::string overfitting_panel(const Sweep& s) {
   }
 
   // The three numbers.
-  const std::optional<double> partitions = doc.number(pbo, "overfitting.pbo", "partitions");
-  const std::optional<double> combinations = doc.number(pbo, "overfitting.pbo", "combinations");
+  const std::optional<double> partitions = doc.count(pbo, "overfitting.pbo", "partitions");
+  const std::optional<double> combinations = doc.count(pbo, "overfitting.pbo", "combinations");
   body += "<div class=\"of-cards\">";
   body += fmt::format(
       "<div class=\"of-card\"><div class=\"label\">Trials</div><div class=\"value\">{}</div>"
@@ -570,7 +582,7 @@ std::string overfitting_panel(const Sweep& s) {
       fmt::format("<tr><th scope=\"row\">Kurtosis (3 for normal returns)</th><td colspan=\"2\">{}</td></tr>",
                   fmt_or_na(doc.number(dsr, w, "selected_kurtosis"), Format::number, 2));
   table += fmt::format("<tr><th scope=\"row\">Daily returns (T)</th><td colspan=\"2\">{}</td></tr>",
-                       fmt_or_na(doc.number(dsr, w, "observations"), Format::integer, 0));
+                       fmt_or_na(doc.count(dsr, w, "observations"), Format::integer, 0));
   table += "</tbody></table>";
   table +=
       "<p class=\"small\">Sharpe ratios here use the daily returns with standard deviation ddof 1, so the "

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -408,6 +409,23 @@ TEST_F(SweepReport, ErrorsNameTheFile) {
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("is listed twice"), std::string::npos) << e.what();
+  }
+
+  // Overfitting figures out of their range: a PBO of -3, a fractional number of trials.
+  for (const auto& [key, value, message] : std::vector<std::tuple<std::string, double, std::string>>{
+           {"pbo", -3.0, "\"overfitting.pbo.value\": expected a probability (0 to 1) or null, got -3"},
+           {"deflated_sharpe", 1.5, "\"overfitting.deflated_sharpe.value\": expected a probability (0 to 1) or null"},
+           {"trials", 2.5, "\"overfitting.trials\": expected a whole number >= 0 or null, got 2.5"}}) {
+    Folder f = three_dimensions();
+    if (key == "trials") f.overfitting["trials"] = value;
+    else f.overfitting[key]["value"] = value;
+    const fs::path dir_out_of_range = folder("sweep-report-range-" + key, f);
+    try {
+      write_sweep_report(dir_out_of_range);
+      FAIL() << key << ": no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("sweep_summary.json: " + message), std::string::npos) << e.what();
+    }
   }
 
   const fs::path broken = folder("sweep-report-broken-json", three_dimensions());
