@@ -50,8 +50,8 @@ for _ in $(seq "$rounds"); do
   fi
 done
 variants=$(( $(wc -l < "$out/sweep/results.csv") - 1 ))
-# The sweep's own line: "... in S s: V variants/s, R asset-days/s" -> asset-days = S × R.
-asset_days=$(sed -E 's/.* in ([0-9.]+) s: .*, ([0-9.e+]+) asset-days\/s/\1 \2/' "$out/line" | awk '{ printf "%.0f", $1 * $2 }')
+# The sweep's own line: "... in S s: V variants/s, R M asset-days/s" -> asset-days = S × R × 10^6.
+asset_days=$(sed -E 's/.* in ([0-9.]+) s: .*, ([0-9.]+) M asset-days\/s/\1 \2/' "$out/line" | awk '{ printf "%.0f", $1 * $2 * 1e6 }')
 
 line() {
   awk -v j="$1" -v ms="$2" -v v="$variants" -v ad="$asset_days" 'BEGIN {

@@ -58,9 +58,9 @@ Command add_sweep(CLI::App& app) {
     }
     if (!opts->quiet) {
       const double rate = s.seconds > 0 ? static_cast<double>(s.ran) / s.seconds : 0.0;
-      fmt::print("{} variants ({} run now, {} resumed, {} skipped) in {:.3f} s: {:.0f} variants/s, {:.3g} asset-days/s\n",
+      fmt::print("{} variants ({} run now, {} resumed, {} skipped) in {:.3f} s: {:.0f} variants/s, {:.1f} M asset-days/s\n",
                  s.variants, s.ran, s.resumed, s.skipped.size(), s.seconds, rate,
-                 s.seconds > 0 ? s.asset_days / s.seconds : 0.0);
+                 s.seconds > 0 ? s.asset_days / s.seconds / 1e6 : 0.0);
       fmt::print("{}", format_ranking(s.out_dir, 10));
     }
     if (!opts->quiet) fmt::print("{}", s.overfitting);

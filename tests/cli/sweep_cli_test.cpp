@@ -295,6 +295,14 @@ TEST_F(SweepCli, ResumesAfterAKilledRunAndGivesTheSameResults) {
                                        (work_ / "killed").string() + "'");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("4 run now, 2 resumed"), std::string::npos) << resumed.out;
+  // The rate in millions, to one decimal (not "2e+08").
+  const std::size_t rate_end = resumed.out.find(" M asset-days/s\n");
+  ASSERT_NE(rate_end, std::string::npos) << resumed.out;
+  const std::size_t rate_start = resumed.out.rfind(' ', rate_end - 1) + 1;
+  const std::string rate = resumed.out.substr(rate_start, rate_end - rate_start);
+  EXPECT_TRUE(rate.size() >= 3 && rate[rate.size() - 2] == '.' &&
+              rate.find_first_not_of("0123456789.") == std::string::npos)
+      << resumed.out;
   EXPECT_EQ(slurp(work_ / "full/results.csv"), slurp(work_ / "killed/results.csv"));
 }
 
