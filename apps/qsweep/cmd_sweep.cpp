@@ -24,11 +24,11 @@ Command add_sweep(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run a parameter grid ([sweep] in the config) on all local cores");
   cmd->add_option("config", opts->config, "Config file (TOML) with a [sweep] table")->required()->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", opts->out, "Output folder (default: runs/<config name>-sweep)")->check(kNonEmpty);
-  cmd->add_option("--jobs,-j", opts->sweep.jobs, "Worker threads (default: every CPU this process may use)")
-      ->check(whole_number(1, 4096));
-  cmd->add_option("--keep-curves", opts->sweep.keep_curves, "Keep the equity curves of the top K variants")
+  cmd->add_option("--jobs,-j", opts->sweep.jobs, "Worker threads, 1 to 4096 (default: every CPU this process may use)")
+      ->transform(whole_number(1, 4096));
+  cmd->add_option("--keep-curves", opts->sweep.keep_curves, "Keep the equity curves of the top K variants (0 to 100000000)")
       ->default_val(10)
-      ->check(whole_number(0, 100000000));
+      ->transform(whole_number(0, 100000000));
   cmd->add_option("--set", opts->sweep.overrides, "Override a config key before the grid, e.g. --set backtest.mode=qstrader")
       ->type_name("KEY=VALUE")->expected(1)->allow_extra_args(false)->take_all();
   cmd->add_option("--heatmap", opts->heatmap, "Two swept keys for the report heatmap: a,b")->check(kNonEmpty);
@@ -79,7 +79,9 @@ Command add_show(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("show", "Print the ranking of a finished sweep");
   cmd->add_option("dir", opts->dir, "Sweep output folder")->required()->check(kNonEmpty);
-  cmd->add_option("--top,-n", opts->top, "How many variants")->default_val(10)->check(whole_number(0, 100000000));
+  cmd->add_option("--top,-n", opts->top, "How many variants (0 to 100000000)")
+      ->default_val(10)
+      ->transform(whole_number(0, 100000000));
   cmd->add_option("--rank-by", opts->rank_by, "Statistic to rank by (default: the sweep's rank_by)")->check(kNonEmpty);
   return [opts] {
     fmt::print("{}", format_ranking(opts->dir, opts->top, opts->rank_by));

@@ -19,8 +19,9 @@ using Command = std::function<int()>;
 inline const CLI::Validator kNonEmpty(
     [](std::string& value) { return value.empty() ? std::string("must not be empty") : std::string(); }, "", "NonEmpty");
 
-// A whole number in [lo, hi]. Unlike CLI::Range, says what is wrong with a value that is not a
-// number: "'abc' is not a whole number", "5000 is out of range (1 to 4096)".
+// A whole number in [lo, hi], written in decimal. Unlike CLI::Range, says what is wrong with a
+// value that is not one: "'abc' is not a whole number", "5000 is out of range (1 to 4096)". The
+// value is handed on without leading zeros, which CLI11 would read as octal ("010" is 10).
 inline CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
   const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
   return CLI::Validator(
@@ -31,10 +32,12 @@ inline CLI::Validator whole_number(std::uint64_t lo, std::uint64_t hi) {
           return "'" + value + "' is not a whole number";
         std::uint64_t n = 0;
         const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-        if (negative || error != std::errc{} || n < lo || n > hi) return value + " is out of range (" + range + ")";
+        if ((negative && n != 0) || error != std::errc{} || n < lo || n > hi)
+          return value + " is out of range (" + range + ")";
+        value = std::to_string(n);
         return std::string();
       },
-      "in " + range, "WholeNumber");
+      "", "WholeNumber");
 }
 
 Command add_backtest(CLI::App& app);

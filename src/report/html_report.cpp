@@ -128,7 +128,7 @@ json read_summary(const fs::path& path) {
   json doc;
   try {
     doc = json::parse(read_file(path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw InputError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
   }
   if (!doc.is_object() || !doc.contains("strategy") || !doc["strategy"].is_object())
@@ -303,16 +303,27 @@ void check_statistics(const json& session, const std::string& name, const std::v
     std::string field = name + "." + row.path;
     std::replace(field.begin(), field.end(), '/', '.');
     std::string shown = v->dump();
-    if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+    if (shown.size() > 40) {
+      std::size_t cut = 37;
+      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // at a UTF-8 character start
+      shown = shown.substr(0, cut) + "...";
+    }
     throw InputError(fmt::format("{}: \"{}\": expected {} or null, got {}", summary_path.string(), field, expected, shown));
   }
 }
 
-// check_statistics() of every session of a summary.json.
+// check_statistics() of every session of a summary.json, after checking that the groups of
+// statistics are objects.
 void check_summary_statistics(const json& summary, const fs::path& summary_path) {
   for (const char* name : {"strategy", "benchmark"}) {
     if (!summary.contains(name)) continue;
     const json& session = summary.at(name);
+    for (const char* group : {"trades", "rolling_sharpe", "relative_to_benchmark"}) {
+      const json* v = find_path(session, group);
+      if (v != nullptr && !v->is_null() && !v->is_object())
+        throw InputError(fmt::format("{}: \"{}.{}\": expected an object or null, got {}", summary_path.string(), name,
+                                     group, v->dump().substr(0, 40)));
+    }
     for (const StatSection& section : stat_sections()) check_statistics(session, name, section.rows, summary_path);
     if (const json* relative = find_path(session, "relative_to_benchmark"); relative != nullptr && relative->is_object())
       check_statistics(*relative, std::string(name) + ".relative_to_benchmark", relative_rows(), summary_path);
@@ -752,7 +763,7 @@ std::optional<std::string> report::backtest_report_from_run(const BacktestRun& r
   json summary;
   try {
     summary = json::parse(summary_text);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
     return std::nullopt;
   }
   if (!summary.is_object() || !summary.contains("strategy") || !summary["strategy"].is_object()) return std::nullopt;

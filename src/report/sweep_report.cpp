@@ -58,7 +58,7 @@ struct JsonDoc {
     JsonDoc doc{path, {}};
     try {
       doc.root = json::parse(read_existing(path));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       throw InputError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
     }
     if (!doc.root.is_object()) throw InputError(fmt::format("{}: expected a JSON object", path.string()));

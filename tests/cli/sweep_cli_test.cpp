@@ -442,6 +442,10 @@ TEST_F(SweepCli, ShowRejectsDamagedResultsAndBadOptions) {
   expect_error(" --top -1", 2, "--top: -1 is out of range (0 to 100000000)");
   expect_error(" --top abc", 2, "--top: 'abc' is not a whole number");
   expect_error(" --top 1.5", 2, "--top: '1.5' is not a whole number");
+  // Decimal, whatever the leading zeros (CLI11 alone reads "08" as bad octal).
+  const RunResult leading_zero = run_qsweep(show + " --top 08");
+  EXPECT_EQ(leading_zero.exit_code, 0) << leading_zero.err;
+  EXPECT_NE(leading_zero.out.find("top 6 of 6 variants"), std::string::npos) << leading_zero.out;
   expect_error(" --rank-by hash", 2, "--rank-by: 'hash' is not a statistic");
   EXPECT_EQ(run_qsweep("sweep '" + config_.string() + "' --keep-curves -3 --out '" + (work_ / "k").string() + "'")
                 .exit_code,

@@ -431,6 +431,13 @@ TEST_F(SweepReport, ErrorsNameTheFile) {
   const fs::path broken = folder("sweep-report-broken-json", three_dimensions());
   write_text(broken / "sweep_summary.json", "{\"rank_by\": ");
   EXPECT_THROW(write_sweep_report(broken), InputError);
+  write_text(broken / "sweep_summary.json", "{\"overfitting\": {\"trials\": 1e400}}");  // beyond a double
+  try {
+    write_sweep_report(broken);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("sweep_summary.json: not valid JSON"), std::string::npos) << e.what();
+  }
   EXPECT_FALSE(fs::exists(broken / "report.html"));
 
   const fs::path out_of_grid = folder("sweep-report-bad-id", three_dimensions());
