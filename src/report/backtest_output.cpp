@@ -123,24 +123,21 @@ void dated_row(CsvStream& csv, Day day, std::span<const double> values, std::str
 }
 
 // The text of a value that often repeats the previous one (cash between trades): formatted
-// only when it changes.
+// only when its bits change.
 class RepeatedNumber {
  public:
   std::string_view text(double v) {
-    if (length_ == 0 || std::bit_cast<std::uint64_t>(v) != bits_) {
+    if (text_.size() == 0 || std::bit_cast<std::uint64_t>(v) != bits_) {
       bits_ = std::bit_cast<std::uint64_t>(v);
-      fmt::memory_buffer out;
-      report::append_shortest(out, v);
-      length_ = std::min(out.size(), sizeof text_);  // non-finite text is short too
-      std::copy_n(out.data(), length_, text_);
+      text_.clear();
+      report::append_shortest(text_, v);
     }
-    return {text_, length_};
+    return {text_.data(), text_.size()};
   }
 
  private:
   std::uint64_t bits_ = 0;
-  char text_[report::kShortestMaxChars] = {};
-  std::size_t length_ = 0;
+  fmt::memory_buffer text_;
 };
 
 void write_equity_csv(const fs::path& path, const SessionResult& r) {
@@ -188,9 +185,7 @@ void write_positions_csv(const fs::path& path, const SessionResult& r) {
   fmt::memory_buffer quantities;  // ",q1,q2..." of the previous row
   for (std::size_t i = 0; i < r.dates.size(); ++i) {
     const std::span<const double> row = std::span<const double>(r.positions).subspan(i * n, n);
-    const bool same = i > 0 && std::equal(row.begin(), row.end(), r.positions.begin() + static_cast<std::ptrdiff_t>((i - 1) * n),
-                                          [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); });
-    if (!same) {
+    if (i == 0 || std::memcmp(row.data(), row.data() - n, n * sizeof(double)) != 0) {  // bits differ
       quantities.clear();
       for (const double q : row) {
         quantities.push_back(',');

@@ -283,6 +283,15 @@ std::optional<double> number_at_path(const json& obj, std::string_view path) {
   return std::isfinite(d) ? std::optional<double>(d) : std::nullopt;
 }
 
+// The JSON text of `v` for an error message, cut to about 40 bytes at a UTF-8 character start.
+std::string shown_value(const json& v) {
+  std::string shown = v.dump();
+  if (shown.size() <= 40) return shown;
+  std::size_t cut = 37;
+  while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+  return shown.substr(0, cut) + "...";
+}
+
 // Refuses a statistic of `session` (named `name` in summary.json, e.g. "strategy") whose value
 // the report cannot show as what it is: a number where text belongs or the reverse, a count that
 // is negative or fractional. Absent fields and null (undefined statistics) are shown as "n/a".
@@ -302,13 +311,8 @@ void check_statistics(const json& session, const std::string& name, const std::v
     if (expected == nullptr) continue;
     std::string field = name + "." + row.path;
     std::replace(field.begin(), field.end(), '/', '.');
-    std::string shown = v->dump();
-    if (shown.size() > 40) {
-      std::size_t cut = 37;
-      while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;  // at a UTF-8 character start
-      shown = shown.substr(0, cut) + "...";
-    }
-    throw InputError(fmt::format("{}: \"{}\": expected {} or null, got {}", summary_path.string(), field, expected, shown));
+    throw InputError(
+        fmt::format("{}: \"{}\": expected {} or null, got {}", summary_path.string(), field, expected, shown_value(*v)));
   }
 }
 
@@ -322,7 +326,7 @@ void check_summary_statistics(const json& summary, const fs::path& summary_path)
       const json* v = find_path(session, group);
       if (v != nullptr && !v->is_null() && !v->is_object())
         throw InputError(fmt::format("{}: \"{}.{}\": expected an object or null, got {}", summary_path.string(), name,
-                                     group, v->dump().substr(0, 40)));
+                                     group, shown_value(*v)));
     }
     for (const StatSection& section : stat_sections()) check_statistics(session, name, section.rows, summary_path);
     if (const json* relative = find_path(session, "relative_to_benchmark"); relative != nullptr && relative->is_object())
